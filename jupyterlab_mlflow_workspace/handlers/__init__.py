@@ -1,0 +1,1 @@
+"""Thin authenticated REST handlers, one module per capability."""

@@ -1,0 +1,15 @@
+"""``GET /mlflow-workspace/info``: the handshake the panel makes on start."""
+
+import tornado
+
+from .. import __version__
+from .base import WorkspaceHandler
+
+# Capabilities this server part offers; the browser enables features by name, not by version.
+FEATURES = ["info"]
+
+
+class InfoHandler(WorkspaceHandler):
+    @tornado.web.authenticated
+    def get(self):
+        self.write_json({"version": __version__, "features": FEATURES})

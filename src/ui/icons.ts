@@ -1,0 +1,15 @@
+import { LabIcon } from '@jupyterlab/ui-components';
+
+// A flask over a rising line: tracking experiments. Drawn with the theme's icon colour classes
+// so it follows light and dark themes.
+const workspaceSvg = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24">
+  <g class="jp-icon3" fill="#616161">
+    <path d="M9 2h6v2h-1v5.2l5.6 9.3A2 2 0 0 1 17.9 22H6.1a2 2 0 0 1-1.7-3.5L10 9.2V4H9V2zm3 8.6-3.3 5.4h6.6L12 10.6z"/>
+  </g>
+</svg>`;
+
+/** The icon of the ML Workspace panel. */
+export const workspaceIcon = new LabIcon({
+  name: 'jupyterlab-mlflow-workspace:workspace',
+  svgstr: workspaceSvg
+});
