@@ -7,6 +7,8 @@ export default tseslint.config(
   {
     ignores: [
       'node_modules',
+      '.build',
+      'dist',
       'lib',
       'coverage',
       '.venv',

@@ -39,6 +39,7 @@ export class WorkspacePanel extends SidePanel {
       </UseSignal>
     );
     body.addClass('jp-mlflow-WorkspacePanel-body');
+    body.title.label = trans.__('Server part');
     this.addWidget(body);
   }
 

@@ -1,0 +1,45 @@
+/**
+ * Playwright configuration for the Galata ui-tests, run in Debian's Chromium.
+ *
+ * Playwright cannot download browsers or ffmpeg here, hence `executablePath` and `video: 'off'`.
+ */
+const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
+
+const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+module.exports = {
+  ...baseConfig,
+  reporter: [['list'], ['html', { open: 'never' }]],
+  retries: process.env.CI ? 1 : 0,
+  use: {
+    ...baseConfig.use,
+    video: 'off',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: chromium,
+      args: ['--disable-lcd-text', '--disable-webgl']
+    }
+  },
+  projects: [
+    {
+      name: 'jupyterlab',
+      testMatch: /lab\/.*\.spec\.ts/
+    },
+    {
+      name: 'notebook',
+      testMatch: /notebook\/.*\.spec\.ts/,
+      use: { appPath: '' }
+    }
+  ],
+  webServer: [
+    {
+      command: 'jlpm start',
+      url: 'http://localhost:8888/lab',
+      timeout: 120 * 1000,
+      reuseExistingServer: !process.env.CI,
+      // The server's log is long; set PWDEBUG_SERVER=1 to see it.
+      stdout: process.env.PWDEBUG_SERVER ? 'pipe' : 'ignore',
+      stderr: process.env.PWDEBUG_SERVER ? 'pipe' : 'ignore'
+    }
+  ]
+};
