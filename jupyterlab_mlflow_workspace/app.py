@@ -4,24 +4,89 @@ An ``ExtensionApp`` rather than a module-style extension because only ExtensionA
 ``stop_extension()``, which is where the processes we start are stopped.
 """
 
+import os
+
+from jupyter_core.paths import jupyter_data_dir
 from jupyter_server.extension.application import ExtensionApp
+from traitlets import Bool, Dict, Float, Int, List, Unicode, default
 
 from . import __version__
+from .local.server import LocalMlflowServer
+from .processes import Supervisor
 from .routes import build_routes
+from .tracking.upstream import Upstream
+from .workspaces.registry import LOCAL_ID, WorkspaceRegistry
 
 
 class MlflowWorkspaceApp(ExtensionApp):
     """Admin settings live here as traitlets (``c.MlflowWorkspaceApp.<trait>``), never in the browser."""
 
     name = "jupyterlab_mlflow_workspace"
-    # Our routes are APIs; there is no page of our own to open.
     load_other_extensions = True
 
+    local_dir = Unicode(
+        help="Folder of the local MLflow server: SQLite store, artifacts, port and log. "
+        "Default: <Jupyter data dir>/mlflow_workspace/local (outside the served root)."
+    ).tag(config=True)
+
+    workspaces = List(
+        Dict(),
+        help="Read-only workspaces provided by the admin: dicts with id, name, url and optional "
+        "token_env / username_env / password_env (names of environment variables holding the "
+        "secrets) and workspace (MLflow 3.10+ workspace name).",
+    ).tag(config=True)
+
+    allow_link_local = Bool(
+        False, help="Allow workspace URLs that resolve to link-local or cloud metadata addresses."
+    ).tag(config=True)
+
+    request_timeout = Float(60.0, help="Seconds to wait for a tracking server's answer.").tag(
+        config=True
+    )
+
+    max_json_bytes = Int(
+        256 * 1024 * 1024,
+        help="Largest JSON answer (bytes) the proxy holds in memory; artifact downloads stream "
+        "without a limit.",
+    ).tag(config=True)
+
+    @default("local_dir")
+    def _default_local_dir(self):
+        return os.path.join(jupyter_data_dir(), "mlflow_workspace", "local")
+
     def initialize_settings(self):
+        state_dir = os.path.join(os.path.dirname(os.path.abspath(self.local_dir)), "processes")
+        os.makedirs(state_dir, mode=0o700, exist_ok=True)
+        self.supervisor = Supervisor(state_dir, log=self.log)
+        # Children of a previous Jupyter that died without cleaning up (its pipe already closed
+        # them; this catches what is left, checking start time and command line first).
+        self.supervisor.reap_stale()
+        self.local = LocalMlflowServer(
+            local_dir=self.local_dir, supervisor=self.supervisor, log=self.log
+        )
+        self.registry = WorkspaceRegistry(
+            local_url_getter=lambda: self.local.tracking_uri, admin_workspaces=self.workspaces
+        )
+        self.upstream = Upstream(
+            timeout=self.request_timeout,
+            max_json_bytes=self.max_json_bytes,
+            allow_link_local=self.allow_link_local,
+            jupyter_port=getattr(self.serverapp, "port", None),
+        )
         self.log.debug("jupyterlab_mlflow_workspace %s loaded", __version__)
 
     def initialize_handlers(self):
         self.handlers.extend(build_routes(self))
 
+    async def resolve_workspace(self, workspace_id: str):
+        """The workspace a request targets; the local server is started on first use."""
+        workspace = self.registry.get(workspace_id)
+        if workspace_id == LOCAL_ID:
+            await self.local.ensure_started()
+            workspace = self.registry.get(workspace_id)
+        return workspace
+
     async def stop_extension(self):
-        self.log.debug("jupyterlab_mlflow_workspace stopping")
+        self.upstream.close()
+        await self.supervisor.stop_all()
+        await self.local.close()

@@ -7,14 +7,30 @@ works under JupyterHub's ``/user/<name>/``.
 from jupyter_server.utils import url_path_join
 
 from .handlers.info import InfoHandler
+from .handlers.local import LocalActionHandler, LocalStatusHandler
+from .handlers.proxy import ProxyHandler
+from .handlers.workspaces import TestConnectionHandler, WorkspacesHandler
 
 NAMESPACE = "mlflow-workspace"
+_ID = r"(?P<workspace_id>[A-Za-z0-9_.-]+)"
 
 
 def build_routes(app):
     """Return ``(pattern, handler, kwargs)`` triples for the extension app."""
     kwargs = {"ext": app}
+
+    def route(path, handler):
+        return (url_path_join(NAMESPACE, path), handler, kwargs)
+
     return [
         # Handshake: version and features, so the panel can warn about a missing or stale server part.
-        (url_path_join(NAMESPACE, "info"), InfoHandler, kwargs),
+        route("info", InfoHandler),
+        # Workspaces: list, test connection.
+        route("api/workspaces", WorkspacesHandler),
+        route(f"api/workspaces/{_ID}/test", TestConnectionHandler),
+        # The proxy to the workspace's tracking server (allowlisted MLflow endpoints only).
+        route(f"api/workspaces/{_ID}/mlflow/(?P<_path>.*)", ProxyHandler),
+        # The local MLflow server the extension runs.
+        route("api/local", LocalStatusHandler),
+        route("api/local/(?P<action>[a-z]+)", LocalActionHandler),
     ]

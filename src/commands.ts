@@ -1,7 +1,12 @@
 /**
- * Every command id of the extension; menus, toolbars and shortcuts point at these.
+ * Every command id of the extension; menus, toolbars, buttons and shortcuts point at these.
  */
 export namespace CommandIDs {
   export const openPanel = 'mlflow-workspace:open-panel';
   export const refreshStatus = 'mlflow-workspace:refresh-status';
+  export const testConnection = 'mlflow-workspace:test-connection';
+  export const startLocal = 'mlflow-workspace:start-local-server';
+  export const stopLocal = 'mlflow-workspace:stop-local-server';
+  export const restartLocal = 'mlflow-workspace:restart-local-server';
+  export const upgradeLocal = 'mlflow-workspace:upgrade-local-server';
 }

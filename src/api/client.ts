@@ -1,6 +1,12 @@
 import { ServerConnection } from '@jupyterlab/services';
 import { requestAPI } from './request';
-import { IServerInfo } from './types';
+import {
+  ILocalStatus,
+  IServerInfo,
+  ITestResult,
+  IWorkspace,
+  LocalAction
+} from './types';
 
 /**
  * The only code that knows the server part's URLs. Methods are named after what the user wants.
@@ -18,6 +24,53 @@ export class WorkspaceClient {
    */
   getServerInfo(): Promise<IServerInfo> {
     return requestAPI<IServerInfo>(this.serverSettings, 'info');
+  }
+
+  /**
+   * List the workspaces the server part knows (environment, local, admin-provided).
+   */
+  async listWorkspaces(): Promise<IWorkspace[]> {
+    const reply = await requestAPI<{ workspaces: IWorkspace[] }>(
+      this.serverSettings,
+      'api/workspaces'
+    );
+    return reply.workspaces;
+  }
+
+  /**
+   * Check that a workspace's tracking server answers, with the given credentials.
+   *
+   * @param workspaceId - the workspace to test
+   */
+  testConnection(workspaceId: string): Promise<ITestResult> {
+    return requestAPI<ITestResult>(
+      this.serverSettings,
+      `api/workspaces/${encodeURIComponent(workspaceId)}/test`,
+      { method: 'POST', body: '{}' }
+    );
+  }
+
+  /**
+   * The local MLflow server's state, data folder, tracking URI and log tail.
+   */
+  getLocalStatus(): Promise<ILocalStatus> {
+    return requestAPI<ILocalStatus>(this.serverSettings, 'api/local');
+  }
+
+  /**
+   * Start, stop, restart or upgrade (back up, then migrate the database of) the local server.
+   *
+   * @param action - what to do
+   */
+  controlLocalServer(action: LocalAction): Promise<ILocalStatus> {
+    return requestAPI<ILocalStatus>(
+      this.serverSettings,
+      `api/local/${action}`,
+      {
+        method: 'POST',
+        body: '{}'
+      }
+    );
   }
 }
 

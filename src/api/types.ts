@@ -15,3 +15,52 @@ export interface IErrorBody {
   message: string;
   reason?: string;
 }
+
+/** A workspace as the browser sees it: never a secret, only whether one is set. */
+export interface IWorkspace {
+  id: string;
+  kind: 'environment' | 'local' | 'mlflow' | 'azureml';
+  name: string;
+  url: string;
+  tracking_uri: string;
+  read_only: boolean;
+  mlflow_workspace: string | null;
+  has_token: boolean;
+  username: string | null;
+  has_password: boolean;
+  note: string;
+}
+
+/** `POST /api/workspaces/<id>/test` */
+export interface ITestResult {
+  ok: boolean;
+  /** ready | unauthorized | forbidden | not_mlflow | dns | refused | timeout | tls | redirect | … */
+  reason: string;
+  message: string;
+  status: number;
+  mlflow_version: string | null;
+}
+
+/** The lifecycle of the local MLflow server. */
+export type LocalState = 'stopped' | 'starting' | 'ready' | 'failed';
+
+/** `GET /api/local` */
+export interface ILocalStatus {
+  state: LocalState;
+  url: string | null;
+  tracking_uri: string;
+  local_dir: string;
+  port: number | null;
+  pid: number | null;
+  restarts: number;
+  message: string;
+  mlflow_version: string | null;
+  needs_upgrade: boolean;
+  /** The last lines of the server's log, secrets redacted. */
+  log?: string[];
+  /** Set after an upgrade: where the database was backed up. */
+  backup?: string | null;
+}
+
+/** What the local server can be asked to do. */
+export type LocalAction = 'start' | 'stop' | 'restart' | 'upgrade';

@@ -1,5 +1,13 @@
+import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 import { WorkspaceClient } from '../api/client';
+import { ApiError } from '../api/request';
+import {
+  ILocalStatus,
+  ITestResult,
+  IWorkspace,
+  LocalAction
+} from '../api/types';
 import { classifyHandshake, Handshake } from '../api/version';
 
 /**
@@ -8,15 +16,37 @@ import { classifyHandshake, Handshake } from '../api/version';
 export type ServerStatus = { kind: 'loading' } | Handshake;
 
 /**
+ * A value that is fetched: the union makes empty, loading and error states explicit.
+ */
+export type Loadable<T> =
+  | { kind: 'loading' }
+  | { kind: 'error'; message: string }
+  | { kind: 'ready'; value: T };
+
+/**
+ * The outcome of "Test connection" for one workspace.
+ */
+export type TestState =
+  { kind: 'testing' } | { kind: 'done'; result: ITestResult };
+
+/**
  * State of the workspace panel. Holds no DOM; the panel renders it.
  */
 export class WorkspaceModel {
   constructor(options: WorkspaceModel.IOptions) {
     this._client = options.client;
     this._frontendVersion = options.frontendVersion;
+    // Local status is polled while the panel is visible: fast while starting, slow otherwise.
+    this._poll = new Poll({
+      auto: false,
+      factory: () => this._refreshLocal(),
+      frequency: { interval: 5000, backoff: true, max: 30000 },
+      name: 'jupyterlab-mlflow-workspace:local-status',
+      standby: 'when-hidden'
+    });
   }
 
-  /** Emitted whenever `status` changes. */
+  /** Emitted whenever anything the panel shows changes. */
   get changed(): ISignal<this, void> {
     return this._changed;
   }
@@ -26,35 +56,186 @@ export class WorkspaceModel {
     return this._status;
   }
 
+  /** The workspaces the server part knows. */
+  get workspaces(): Loadable<IWorkspace[]> {
+    return this._workspaces;
+  }
+
+  /** The id of the selected workspace (the first one until the user picks another). */
+  get selectedId(): string | null {
+    if (this._selectedId) {
+      return this._selectedId;
+    }
+    return this._workspaces.kind === 'ready' && this._workspaces.value.length
+      ? this._workspaces.value[0].id
+      : null;
+  }
+
+  /** The selected workspace, when the list is loaded. */
+  get selected(): IWorkspace | null {
+    const id = this.selectedId;
+    return this._workspaces.kind === 'ready'
+      ? (this._workspaces.value.find(w => w.id === id) ?? null)
+      : null;
+  }
+
+  /** The local MLflow server's status, once known. */
+  get local(): Loadable<ILocalStatus> {
+    return this._local;
+  }
+
+  /** The error of the last local server action, if it failed. */
+  get localActionError(): string {
+    return this._localActionError;
+  }
+
+  /** The last "Test connection" outcome of a workspace. */
+  testState(workspaceId: string): TestState | undefined {
+    return this._tests.get(workspaceId);
+  }
+
   /**
-   * Ask the server part again. Concurrent calls share one request.
+   * Select a workspace.
+   *
+   * @param id - the workspace id
+   */
+  select(id: string): void {
+    if (id !== this.selectedId) {
+      this._selectedId = id;
+      this._changed.emit();
+    }
+  }
+
+  /**
+   * Ask the server part again: handshake, then the workspaces and the local server.
+   * Concurrent calls share one request.
    */
   refresh(): Promise<void> {
     if (!this._pending) {
-      this._setStatus({ kind: 'loading' });
-      this._pending = this._client
-        .getServerInfo()
-        .then(
-          info => classifyHandshake(this._frontendVersion, info),
-          error => classifyHandshake(this._frontendVersion, error)
-        )
-        .then(status => {
-          this._pending = null;
-          this._setStatus(status);
-        });
+      this._status = { kind: 'loading' };
+      this._changed.emit();
+      this._pending = this._load().finally(() => {
+        this._pending = null;
+      });
     }
     return this._pending;
   }
 
-  private _setStatus(status: ServerStatus): void {
+  /**
+   * Test the connection to a workspace; the result is kept per workspace.
+   *
+   * @param workspaceId - the workspace to test
+   */
+  async testConnection(workspaceId: string): Promise<ITestResult> {
+    this._tests.set(workspaceId, { kind: 'testing' });
+    this._changed.emit();
+    let result: ITestResult;
+    try {
+      result = await this._client.testConnection(workspaceId);
+    } catch (error) {
+      result = {
+        ok: false,
+        reason: error instanceof ApiError ? error.reason || 'error' : 'error',
+        message: (error as Error).message,
+        status: error instanceof ApiError ? error.status : 0,
+        mlflow_version: null
+      };
+    }
+    this._tests.set(workspaceId, { kind: 'done', result });
+    this._changed.emit();
+    if (workspaceId === 'local') {
+      void this._refreshLocal();
+    }
+    return result;
+  }
+
+  /**
+   * Start, stop, restart or upgrade the local server.
+   *
+   * @param action - what to do
+   */
+  async controlLocal(action: LocalAction): Promise<void> {
+    this._localActionError = '';
+    if (this._local.kind === 'ready' && action !== 'stop') {
+      this._local = {
+        kind: 'ready',
+        value: { ...this._local.value, state: 'starting', message: '' }
+      };
+    }
+    this._changed.emit();
+    try {
+      const value = await this._client.controlLocalServer(action);
+      this._local = { kind: 'ready', value };
+    } catch (error) {
+      this._localActionError = (error as Error).message;
+    }
+    await this._refreshLocal();
+  }
+
+  /** Stop polling and disconnect listeners. */
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this._poll.dispose();
+    Signal.clearData(this);
+  }
+
+  /** Whether the model is disposed. */
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  private async _load(): Promise<void> {
+    let status: ServerStatus;
+    try {
+      status = classifyHandshake(
+        this._frontendVersion,
+        await this._client.getServerInfo()
+      );
+    } catch (error) {
+      status = classifyHandshake(this._frontendVersion, error);
+    }
     this._status = status;
+    this._changed.emit();
+    if (status.kind !== 'ready' && status.kind !== 'mismatch') {
+      return;
+    }
+    try {
+      const value = await this._client.listWorkspaces();
+      this._workspaces = { kind: 'ready', value };
+    } catch (error) {
+      this._workspaces = { kind: 'error', message: (error as Error).message };
+    }
+    this._changed.emit();
+    await this._refreshLocal();
+    if (this._poll.isDisposed === false) {
+      void this._poll.start();
+    }
+  }
+
+  private async _refreshLocal(): Promise<void> {
+    try {
+      const value = await this._client.getLocalStatus();
+      this._local = { kind: 'ready', value };
+    } catch (error) {
+      this._local = { kind: 'error', message: (error as Error).message };
+    }
     this._changed.emit();
   }
 
   private _client: WorkspaceClient;
   private _frontendVersion: string;
   private _status: ServerStatus = { kind: 'loading' };
+  private _workspaces: Loadable<IWorkspace[]> = { kind: 'loading' };
+  private _local: Loadable<ILocalStatus> = { kind: 'loading' };
+  private _localActionError = '';
+  private _selectedId: string | null = null;
+  private _tests = new Map<string, TestState>();
   private _pending: Promise<void> | null = null;
+  private _poll: Poll;
+  private _isDisposed = false;
   private _changed = new Signal<this, void>(this);
 }
 

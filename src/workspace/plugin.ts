@@ -21,7 +21,7 @@ import { WorkspacePanel } from './WorkspacePanel';
 export const workspacePlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyterlab-mlflow-workspace:workspace',
   description:
-    'The ML Workspace panel: connect to MLflow and see the server part status.',
+    'The ML Workspace panel: workspaces, the local MLflow server, test connection.',
   autoStart: true,
   requires: [IWorkspaceClient],
   optional: [ILayoutRestorer, ICommandPalette, ITranslator],
@@ -38,14 +38,21 @@ export const workspacePlugin: JupyterFrontEndPlugin<void> = {
       client,
       frontendVersion: FRONTEND_VERSION
     });
-    const panel = new WorkspacePanel({ model, translator });
+    const panel = new WorkspacePanel({
+      model,
+      commands: app.commands,
+      translator
+    });
     app.shell.add(panel, 'left', { rank: 600, type: 'ML Workspace' });
     if (restorer) {
       restorer.add(panel, panel.id);
     }
     void model.refresh();
 
-    app.commands.addCommand(CommandIDs.openPanel, {
+    const localState = () =>
+      model.local.kind === 'ready' ? model.local.value.state : null;
+    const { commands } = app;
+    commands.addCommand(CommandIDs.openPanel, {
       label: trans.__('Open ML Workspace Panel'),
       caption: trans.__('Show the ML Workspace panel in the left sidebar'),
       icon: workspaceIcon,
@@ -53,17 +60,60 @@ export const workspacePlugin: JupyterFrontEndPlugin<void> = {
         app.shell.activateById(panel.id);
       }
     });
-    app.commands.addCommand(CommandIDs.refreshStatus, {
-      label: trans.__('Check ML Workspace Server Part'),
+    commands.addCommand(CommandIDs.refreshStatus, {
+      label: trans.__('Refresh ML Workspace'),
       caption: trans.__(
-        'Ask the Jupyter server for the ML Workspace server part again'
+        'Ask the Jupyter server for the workspaces and their status again'
       ),
       execute: () => model.refresh()
     });
+    commands.addCommand(CommandIDs.testConnection, {
+      label: trans.__('Test Workspace Connection'),
+      caption: trans.__(
+        'Check that the selected workspace answers, with its credentials'
+      ),
+      isEnabled: () => model.selectedId !== null,
+      execute: args => {
+        const id = (args.workspaceId as string | undefined) ?? model.selectedId;
+        return id ? model.testConnection(id) : undefined;
+      }
+    });
+    commands.addCommand(CommandIDs.startLocal, {
+      label: trans.__('Start Local MLflow Server'),
+      isEnabled: () => localState() !== 'ready' && localState() !== 'starting',
+      execute: () => model.controlLocal('start')
+    });
+    commands.addCommand(CommandIDs.stopLocal, {
+      label: trans.__('Stop Local MLflow Server'),
+      isEnabled: () => localState() === 'ready',
+      execute: () => model.controlLocal('stop')
+    });
+    commands.addCommand(CommandIDs.restartLocal, {
+      label: trans.__('Restart Local MLflow Server'),
+      execute: () => model.controlLocal('restart')
+    });
+    commands.addCommand(CommandIDs.upgradeLocal, {
+      label: trans.__('Back Up and Upgrade Local MLflow Database'),
+      caption: trans.__(
+        'Copy the SQLite store aside, then run mlflow db upgrade on it'
+      ),
+      execute: () => model.controlLocal('upgrade')
+    });
+    model.changed.connect(() => commands.notifyCommandChanged());
+
     if (palette) {
       const category = trans.__('ML Workspace');
-      palette.addItem({ command: CommandIDs.openPanel, category });
-      palette.addItem({ command: CommandIDs.refreshStatus, category });
+      for (const command of [
+        CommandIDs.openPanel,
+        CommandIDs.refreshStatus,
+        CommandIDs.testConnection,
+        CommandIDs.startLocal,
+        CommandIDs.stopLocal,
+        CommandIDs.restartLocal,
+        CommandIDs.upgradeLocal
+      ]) {
+        palette.addItem({ command, category });
+      }
     }
   }
 };

@@ -1,0 +1,32 @@
+"""The local MLflow server: status with log tail, and start / stop / restart / upgrade."""
+
+import tornado
+
+from .base import WorkspaceError, WorkspaceHandler
+
+ACTIONS = ("start", "stop", "restart", "upgrade")
+
+
+class LocalStatusHandler(WorkspaceHandler):
+    @tornado.web.authenticated
+    def get(self):
+        local = self.ext.local
+        self.write_json({**local.status(), "log": local.logs(200)})
+
+
+class LocalActionHandler(WorkspaceHandler):
+    @tornado.web.authenticated
+    async def post(self, action):
+        local = self.ext.local
+        if action not in ACTIONS:
+            raise WorkspaceError(f"Unknown action {action!r}", status=404, reason="unknown_action")
+        extra = {}
+        if action == "start":
+            await local.ensure_started()
+        elif action == "stop":
+            await local.stop()
+        elif action == "restart":
+            await local.restart()
+        else:
+            extra = await local.upgrade()
+        self.write_json({**local.status(), **extra})

@@ -1,0 +1,1 @@
+"""The local MLflow tracking server the extension runs on demand (the default workspace)."""

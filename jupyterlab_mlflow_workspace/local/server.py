@@ -1,0 +1,237 @@
+"""The local MLflow tracking server: started on first use, on 127.0.0.1, under the supervisor.
+
+Data (SQLite store + artifact folder) lives in ``local_dir``, outside the user's project. The port
+is persisted there, so tracking URIs written into notebooks stay valid across restarts.
+"""
+
+import asyncio
+import datetime
+import importlib.util
+import json
+import os
+import shutil
+import socket
+import sys
+from importlib import metadata
+
+from tornado.httpclient import AsyncHTTPClient
+
+from ..handlers.base import WorkspaceError
+from ..processes import ProcessFailed, ProcessSpec, Supervisor
+from .folder_lock import FolderInUse, FolderLock
+from .redact import redact
+
+PROCESS_NAME = "local-mlflow"
+_OUTDATED_SCHEMA = "out-of-date database schema"
+
+
+class LocalMlflowServer:
+    def __init__(self, *, local_dir: str, supervisor: Supervisor, python: str | None = None, log=None):
+        self.local_dir = os.path.abspath(local_dir)
+        self.python = python or sys.executable
+        self._supervisor = supervisor
+        self._log = log
+        self._lock = FolderLock(self.local_dir)
+        self._starting = asyncio.Lock()
+        self._port: int | None = None
+        self._message = ""
+        self._blocked = False  # the folder is locked by another Jupyter server
+
+    # --- what the UI shows -------------------------------------------------------------------
+
+    @property
+    def port(self) -> int | None:
+        return self._port or self._saved_port()
+
+    @property
+    def url(self) -> str | None:
+        """The tracking URL while the server is ready, else None."""
+        if self._supervisor.status(PROCESS_NAME)["state"] == "ready" and self._port:
+            return f"http://127.0.0.1:{self._port}"
+        return None
+
+    @property
+    def tracking_uri(self) -> str:
+        port = self.port
+        return f"http://127.0.0.1:{port}" if port else ""
+
+    def status(self) -> dict:
+        proc = self._supervisor.status(PROCESS_NAME)
+        state = "failed" if self._blocked else _ui_state(proc["state"])
+        tail = self.logs(60) if state == "failed" else []
+        return {
+            "state": state,
+            "url": self.url,
+            "tracking_uri": self.tracking_uri,
+            "local_dir": self.local_dir,
+            "port": self.port,
+            "pid": proc.get("pid"),
+            "restarts": proc.get("restarts", 0),
+            "message": self._message or proc.get("message") or "",
+            "mlflow_version": _mlflow_version(),
+            "needs_upgrade": any(_OUTDATED_SCHEMA in line for line in tail),
+        }
+
+    def logs(self, lines: int = 200) -> list[str]:
+        return self._supervisor.log_tail(PROCESS_NAME, lines)
+
+    # --- actions -------------------------------------------------------------------------------
+
+    async def ensure_started(self) -> str:
+        """Start the server if needed and return its URL; raise WorkspaceError with the reason."""
+        if self.url:
+            return self.url
+        async with self._starting:
+            if self.url:
+                return self.url
+            return await self._start()
+
+    async def stop(self) -> None:
+        async with self._starting:
+            await self._supervisor.stop(PROCESS_NAME)
+            self._lock.release()
+            self._message = ""
+
+    async def restart(self) -> str:
+        await self.stop()
+        return await self.ensure_started()
+
+    async def upgrade(self) -> dict:
+        """Back up the SQLite store, then run ``mlflow db upgrade`` on it (the server is stopped)."""
+        await self.stop()
+        database = os.path.join(self.local_dir, "mlflow.db")
+        backup = None
+        if os.path.exists(database):
+            stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+            backup = f"{database}.backup-{stamp}"
+            shutil.copy2(database, backup)
+        process = await asyncio.create_subprocess_exec(
+            self.python, "-m", "mlflow", "db", "upgrade", f"sqlite:///{database}",
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+            start_new_session=True, env=_child_env(),
+        )  # fmt: skip
+        output, _ = await process.communicate()
+        if process.returncode != 0:
+            text = redact(output.decode("utf-8", "replace"))[-2000:]
+            raise WorkspaceError(f"mlflow db upgrade failed:\n{text}", status=500, reason="upgrade_failed")
+        return {"backup": backup}
+
+    async def close(self) -> None:
+        await self._supervisor.stop(PROCESS_NAME)
+        self._lock.release()
+
+    # --- internals ------------------------------------------------------------------------------
+
+    async def _start(self) -> str:
+        self._message = ""
+        if importlib.util.find_spec("mlflow") is None and self.python == sys.executable:
+            self._message = (
+                "MLflow is not installed in the environment that runs Jupyter. "
+                "Run: pip install mlflow  (then restart Jupyter)"
+            )
+            raise WorkspaceError(self._message, status=503, reason="mlflow_missing")
+        os.makedirs(os.path.join(self.local_dir, "artifacts"), mode=0o700, exist_ok=True)
+        try:
+            self._lock.acquire()
+            self._blocked = False
+        except FolderInUse as error:
+            self._blocked = True
+            self._message = str(error)
+            raise WorkspaceError(self._message, status=409, reason="folder_in_use") from None
+        port = self._choose_port()
+        spec = ProcessSpec(
+            name=PROCESS_NAME,
+            argv=self._argv(port),
+            env=_child_env(),
+            cwd=self.local_dir,
+            log_path=os.path.join(self.local_dir, "server.log"),
+            ready=lambda: _healthy(port),
+            ready_timeout=120.0,
+            redact=redact,
+        )
+        try:
+            await self._supervisor.start(spec)
+        except ProcessFailed as error:
+            self._lock.release()
+            self._message = error.message
+            raise WorkspaceError(
+                f"The local MLflow server did not start: {error.message}",
+                status=503,
+                reason="local_failed",
+            ) from None
+        self._port = port
+        return f"http://127.0.0.1:{port}"
+
+    def _argv(self, port: int) -> list[str]:
+        database = os.path.join(self.local_dir, "mlflow.db")
+        return [
+            self.python, "-m", "mlflow", "server",
+            "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
+            "--backend-store-uri", f"sqlite:///{database}",
+            "--artifacts-destination", os.path.join(self.local_dir, "artifacts"),
+        ]  # fmt: skip
+
+    def _choose_port(self) -> int:
+        saved = self._saved_port()
+        if saved and _port_free(saved):
+            return saved
+        port = _free_port()
+        if saved and self._log:
+            self._log.warning("local MLflow port %s is taken; moving to %s", saved, port)
+        if saved:
+            self._message = f"Port {saved} was taken by another program; the server moved to {port}."
+        with open(os.path.join(self.local_dir, "port.json"), "w") as handle:
+            json.dump({"port": port}, handle)
+        return port
+
+    def _saved_port(self) -> int | None:
+        try:
+            with open(os.path.join(self.local_dir, "port.json")) as handle:
+                return int(json.load(handle)["port"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+
+def _ui_state(state: str) -> str:
+    return {"restarting": "starting"}.get(state, state)
+
+
+def _child_env() -> dict:
+    env = dict(os.environ)
+    env.update({"MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "1", "PYTHONUNBUFFERED": "1"})
+    return env
+
+
+def _mlflow_version() -> str | None:
+    try:
+        return metadata.version("mlflow")
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # As uvicorn binds: a port left in TIME_WAIT by our own stopped server is still ours.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def _healthy(port: int) -> bool:
+    client = AsyncHTTPClient()
+    try:
+        response = await client.fetch(
+            f"http://127.0.0.1:{port}/health", raise_error=False, request_timeout=2.0
+        )
+    except Exception:  # noqa: BLE001 - not up yet
+        return False
+    return response.code == 200

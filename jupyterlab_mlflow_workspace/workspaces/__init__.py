@@ -1,0 +1,1 @@
+"""Workspaces: where tracking data lives (environment, local server, MLflow server, Azure ML)."""

@@ -1,0 +1,87 @@
+"""The list of workspaces the server part knows, and the only way a proxy target is chosen.
+
+Sources, in display order: the environment (``MLFLOW_TRACKING_URI`` of the Jupyter server), the
+local server the extension runs, and workspaces the admin configured with traitlets (secrets by
+environment-variable name). The target of a request is always looked up here by id.
+"""
+
+import os
+
+from ..handlers.base import WorkspaceError
+from .model import Credentials, Workspace
+
+LOCAL_ID = "local"
+ENVIRONMENT_ID = "environment"
+
+
+def _env_credentials(token_var=None, username_var=None, password_var=None) -> Credentials:
+    def read(name):
+        return os.environ.get(name) if name else None
+
+    return Credentials(token=read(token_var), username=read(username_var), password=read(password_var))
+
+
+class WorkspaceRegistry:
+    def __init__(self, *, local_url_getter, admin_workspaces: list[dict]):
+        self._local_url = local_url_getter
+        self._admin = admin_workspaces
+
+    def list(self) -> list[Workspace]:
+        found = []
+        env = self._environment()
+        if env is not None:
+            found.append(env)
+        found.append(self._local())
+        found.extend(self._admin_workspace(entry) for entry in self._admin)
+        return found
+
+    def get(self, workspace_id: str) -> Workspace:
+        for workspace in self.list():
+            if workspace.id == workspace_id:
+                return workspace
+        raise WorkspaceError("There is no workspace with this id", status=404, reason="unknown_workspace")
+
+    def _local(self) -> Workspace:
+        url = self._local_url() or ""
+        return Workspace(
+            id=LOCAL_ID,
+            kind="local",
+            name="Local",
+            url=url,
+            tracking_uri=url,
+            read_only=True,
+            note="An MLflow server the extension runs on this machine, started on first use.",
+        )
+
+    def _environment(self) -> Workspace | None:
+        uri = os.environ.get("MLFLOW_TRACKING_URI", "").strip()
+        if not uri:
+            return None
+        browsable = uri.startswith(("http://", "https://"))
+        return Workspace(
+            id=ENVIRONMENT_ID,
+            kind="environment",
+            name="Environment",
+            url=uri if browsable else "",
+            tracking_uri=uri,
+            read_only=True,
+            mlflow_workspace=os.environ.get("MLFLOW_WORKSPACE") or None,
+            credentials=_env_credentials(
+                "MLFLOW_TRACKING_TOKEN", "MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD"
+            ),
+            note="" if browsable else "Set by MLFLOW_TRACKING_URI; only http(s) servers can be browsed.",
+        )
+
+    @staticmethod
+    def _admin_workspace(entry: dict) -> Workspace:
+        return Workspace(
+            id=str(entry["id"]),
+            kind=entry.get("kind", "mlflow"),
+            name=str(entry.get("name", entry["id"])),
+            url=str(entry.get("url", "")).rstrip("/"),
+            read_only=True,
+            mlflow_workspace=entry.get("workspace") or None,
+            credentials=_env_credentials(
+                entry.get("token_env"), entry.get("username_env"), entry.get("password_env")
+            ),
+        )

@@ -1,0 +1,81 @@
+"""No orphans, ever: `kill -9` of a real Jupyter server leaves none of our processes behind."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+from http_peers import free_port
+
+TOKEN = "kill9-test-token"
+
+
+def _get(url, method="GET"):
+    request = urllib.request.Request(
+        url, method=method, data=b"{}" if method == "POST" else None,
+        headers={"Authorization": f"token {TOKEN}"},
+    )  # fmt: skip
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return json.loads(response.read())
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                cmdline = handle.read().decode("utf-8", "replace")
+            with open(f"/proc/{entry}/stat") as handle:
+                zombie = handle.read().split(") ", 1)[1][0] == "Z"
+        except OSError:
+            continue
+        if text in cmdline and not zombie:
+            found.append(int(entry))
+    return found
+
+
+def test_kill_9_of_jupyter_leaves_no_mlflow_server(tmp_path):
+    local_dir = str(tmp_path / "local-kill9")
+    port = free_port()
+    env = dict(os.environ, JUPYTER_DATA_DIR=str(tmp_path / "data"),
+               JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"))  # fmt: skip
+    jupyter = subprocess.Popen(
+        [
+            sys.executable, "-m", "jupyter_server", f"--port={port}", "--ip=127.0.0.1",
+            "--no-browser", "--ServerApp.allow_root=True", f"--IdentityProvider.token={TOKEN}",
+            "--ServerApp.jpserver_extensions=jupyterlab_mlflow_workspace=True",
+            f"--MlflowWorkspaceApp.local_dir={local_dir}", f"--ServerApp.root_dir={tmp_path}",
+        ],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}/mlflow-workspace/api"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                _get(f"{base}/local")
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "Jupyter did not start"
+                time.sleep(0.3)
+        status = _get(f"{base}/local/start", method="POST")
+        assert status["state"] == "ready"
+        assert _processes_mentioning(local_dir), "the local MLflow server should be running"
+
+        os.kill(jupyter.pid, signal.SIGKILL)
+        jupyter.wait()
+
+        deadline = time.monotonic() + 30
+        while _processes_mentioning(local_dir) and time.monotonic() < deadline:
+            time.sleep(0.25)
+        assert _processes_mentioning(local_dir) == []
+    finally:
+        if jupyter.poll() is None:
+            os.killpg(jupyter.pid, signal.SIGKILL)
+        for pid in _processes_mentioning(local_dir):
+            os.kill(pid, signal.SIGKILL)

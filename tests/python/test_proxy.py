@@ -1,0 +1,145 @@
+"""The proxy: happy paths against a real MLflow server, and every refusal and failure class."""
+
+import json
+
+import pytest
+
+from http_peers import free_port
+
+from jupyterlab_mlflow_workspace.tracking.upstream import Upstream
+
+NS = "mlflow-workspace/api/workspaces"
+
+
+@pytest.fixture
+def peers(http_peer):
+    return {kind: http_peer(kind) for kind in ("redirect", "html", "echo", "silent")}
+
+
+@pytest.fixture
+def extension_config(extension_config, mlflow_server, peers, monkeypatch):
+    monkeypatch.setenv("TEST_TEAM_TOKEN", "team-token-123")
+    workspaces = [
+        {"id": "remote", "name": "Remote", "url": mlflow_server.url},
+        {"id": "redirect", "url": peers["redirect"][0]},
+        {"id": "html", "url": peers["html"][0]},
+        {"id": "echo", "url": peers["echo"][0], "token_env": "TEST_TEAM_TOKEN", "workspace": "team-a"},
+        {"id": "silent", "url": peers["silent"][0]},
+        {"id": "refused", "url": f"http://127.0.0.1:{free_port()}"},
+        {"id": "dns", "url": "http://no-such-host.invalid"},
+        {"id": "metadata", "url": "http://169.254.169.254"},
+        {"id": "tls", "url": peers["html"][0].replace("http://", "https://")},
+        {"id": "creds-in-url", "url": "http://user:pw@127.0.0.1:1"},
+    ]
+    return {**extension_config, "workspaces": workspaces, "request_timeout": 3.0}
+
+
+async def _proxy(jp_fetch, workspace, path, **kwargs):
+    return await jp_fetch(NS, workspace, "mlflow", path, raise_error=False, **kwargs)
+
+
+def _error(response):
+    return json.loads(response.body)
+
+
+async def test_search_reaches_the_real_server(jp_fetch):
+    response = await _proxy(jp_fetch, "remote", "api/2.0/mlflow/experiments/search", params={"max_results": 5})
+    assert response.code == 200
+    names = [e["name"] for e in json.loads(response.body)["experiments"]]
+    assert "Default" in names
+
+
+async def test_post_search_carries_the_json_body(jp_fetch):
+    body = json.dumps({"experiment_ids": ["0"], "max_results": 1})
+    response = await _proxy(jp_fetch, "remote", "api/2.0/mlflow/runs/search", method="POST", body=body)
+    assert response.code == 200
+    assert json.loads(response.body) == {} or "runs" in json.loads(response.body)
+
+
+async def test_mlflow_errors_pass_through_with_their_code(jp_fetch):
+    response = await _proxy(
+        jp_fetch, "remote", "api/2.0/mlflow/runs/get", params={"run_id": "does-not-exist"}
+    )
+    assert response.code == 404
+    assert _error(response)["error_code"] == "RESOURCE_DOES_NOT_EXIST"
+
+
+async def test_unknown_workspace_is_404(jp_fetch):
+    response = await _proxy(jp_fetch, "nope", "api/2.0/mlflow/experiments/search")
+    assert response.code == 404
+    assert _error(response)["reason"] == "unknown_workspace"
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("GET", "api/2.0/mlflow/users/get"), ("POST", "api/2.0/mlflow/runs/delete")],
+)
+async def test_paths_outside_the_allowlist_are_403(jp_fetch, method, path):
+    body = "{}" if method == "POST" else None
+    response = await _proxy(jp_fetch, "remote", path, method=method, body=body)
+    assert response.code == 403
+    assert _error(response)["reason"] == "not_allowed"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "api/2.0/mlflow/%2e%2e/%2e%2e/admin",
+        "api/2.0/mlflow/experiments%2fsearch",
+        "api/2.0/mlflow//experiments/search",
+        "api/2.0/mlflow/experiments/search%5c..",
+    ],
+)
+async def test_traversal_encodings_are_400(http_server_client, jp_base_url, jp_auth_header, raw):
+    # Sent byte for byte (jp_fetch would re-encode the path).
+    response = await http_server_client.fetch(
+        f"{jp_base_url}{NS}/remote/mlflow/{raw}", headers=jp_auth_header, raise_error=False
+    )
+    assert response.code == 400, raw
+    assert _error(response)["reason"] == "bad_path"
+
+
+@pytest.mark.parametrize(
+    ("workspace", "status", "reason"),
+    [
+        ("redirect", 502, "redirect"),
+        ("refused", 502, "refused"),
+        ("dns", 502, "dns"),
+        ("silent", 504, "timeout"),
+        ("tls", 502, "tls"),
+        ("metadata", 403, "forbidden_host"),
+        ("creds-in-url", 400, "credentials_in_url"),
+    ],
+)
+async def test_failures_map_to_one_status_and_reason(jp_fetch, workspace, status, reason):
+    response = await _proxy(jp_fetch, workspace, "api/2.0/mlflow/experiments/search")
+    assert (response.code, _error(response)["reason"]) == (status, reason)
+    assert "Traceback" not in response.body.decode()
+
+
+async def test_request_headers_are_rebuilt_not_forwarded(jp_fetch, peers):
+    _, seen = peers["echo"]
+    response = await _proxy(
+        jp_fetch,
+        "echo",
+        "api/2.0/mlflow/experiments/search",
+        headers={"Cookie": "_xsrf=browser-cookie", "X-XSRFToken": "browser-xsrf"},
+    )
+    assert response.code == 200
+    sent = seen[-1]
+    assert sent["Authorization"] == "Bearer team-token-123"  # the workspace's, not Jupyter's
+    assert sent["X-Mlflow-Workspace"] == "team-a"
+    assert "Cookie" not in sent and "X-Xsrftoken" not in sent
+    # and nothing the upstream sets for the browser comes back
+    assert "Set-Cookie" not in response.headers
+    assert response.headers.get("Access-Control-Allow-Origin", "") != "*"
+
+
+async def test_json_answers_over_the_cap_are_refused(jp_fetch, jp_serverapp):
+    (ext,) = jp_serverapp.extension_manager.extension_apps["jupyterlab_mlflow_workspace"]
+    ext.upstream.close()
+    ext.upstream = Upstream(  # the echo peer answers ~100 bytes
+        timeout=3.0, max_json_bytes=32, allow_link_local=False, jupyter_port=None
+    )
+    response = await _proxy(jp_fetch, "echo", "api/2.0/mlflow/experiments/search")
+    assert (response.code, _error(response)["reason"]) == (502, "too_large")
