@@ -12,7 +12,7 @@ import tornado
 from tornado.httputil import HTTPHeaders
 
 from ..tracking.allowlist import STREAMED, check_allowed, normalise
-from .base import WorkspaceHandler
+from .base import WorkspaceError, WorkspaceHandler
 
 _RAW_PATH = re.compile(r"/mlflow-workspace/api/workspaces/[^/]+/mlflow/(.*)$")
 # Response headers worth passing back; everything else (Set-Cookie, CORS, server info) is dropped.
@@ -46,6 +46,14 @@ class ProxyHandler(WorkspaceHandler):
             body=self.request.body if method == "POST" else None,
             content_type="application/json" if method == "POST" else None,
         )
+        if response.code in (401, 403) and not _is_json(response.headers):
+            # Auth layers (MLflow's basic-auth app, reverse proxies) answer in plain text or
+            # HTML; give the browser the one error shape with words a user understands.
+            raise WorkspaceError(
+                _AUTH_MESSAGES[response.code],
+                status=response.code,
+                reason="unauthorized" if response.code == 401 else "forbidden",
+            )
         self.set_status(response.code)
         self._pass_back(response.headers)
         self.finish(response.body or b"")
@@ -71,7 +79,12 @@ class ProxyHandler(WorkspaceHandler):
             self.flush()
 
         response = await self.ext.upstream.fetch(
-            workspace, method, path, query=query, streaming_callback=on_chunk, header_callback=on_header
+            workspace,
+            method,
+            path,
+            query=query,
+            streaming_callback=on_chunk,
+            header_callback=on_header,
         )
         if not state["sent"]:
             self.set_status(response.code)
@@ -83,6 +96,17 @@ class ProxyHandler(WorkspaceHandler):
             value = headers.get(name)
             if value:
                 self.set_header(name, value)
+
+
+_AUTH_MESSAGES = {
+    401: "Wrong credentials: the tracking server answered 401. Check the workspace's token or "
+    "username and password.",
+    403: "No permission: the tracking server refused this request (403) for these credentials.",
+}
+
+
+def _is_json(headers) -> bool:
+    return "json" in headers.get("Content-Type", "")
 
 
 def _drop_cache_buster(query: str) -> str:

@@ -4,7 +4,10 @@ import re
 
 _PATTERNS = [
     (re.compile(r"(?i)(authorization:\s*)(bearer|basic|token)\s+\S+"), r"\1\2 [REDACTED]"),
-    (re.compile(r"(?i)\b(password|passwd|token|secret|api[_-]?key)(\s*[=:]\s*)\S+"), r"\1\2[REDACTED]"),
+    (
+        re.compile(r"(?i)\b(password|passwd|token|secret|api[_-]?key)(\s*[=:]\s*)\S+"),
+        r"\1\2[REDACTED]",
+    ),
     (re.compile(r"(?i)(https?://)[^/\s:@]+:[^/\s@]+@"), r"\1[REDACTED]@"),
 ]
 

@@ -26,7 +26,9 @@ _OUTDATED_SCHEMA = "out-of-date database schema"
 
 
 class LocalMlflowServer:
-    def __init__(self, *, local_dir: str, supervisor: Supervisor, python: str | None = None, log=None):
+    def __init__(
+        self, *, local_dir: str, supervisor: Supervisor, python: str | None = None, log=None
+    ):
         self.local_dir = os.path.abspath(local_dir)
         self.python = python or sys.executable
         self._supervisor = supervisor
@@ -113,7 +115,9 @@ class LocalMlflowServer:
         output, _ = await process.communicate()
         if process.returncode != 0:
             text = redact(output.decode("utf-8", "replace"))[-2000:]
-            raise WorkspaceError(f"mlflow db upgrade failed:\n{text}", status=500, reason="upgrade_failed")
+            raise WorkspaceError(
+                f"mlflow db upgrade failed:\n{text}", status=500, reason="upgrade_failed"
+            )
         return {"backup": backup}
 
     async def close(self) -> None:
@@ -179,7 +183,9 @@ class LocalMlflowServer:
         if saved and self._log:
             self._log.warning("local MLflow port %s is taken; moving to %s", saved, port)
         if saved:
-            self._message = f"Port {saved} was taken by another program; the server moved to {port}."
+            self._message = (
+                f"Port {saved} was taken by another program; the server moved to {port}."
+            )
         with open(os.path.join(self.local_dir, "port.json"), "w") as handle:
             json.dump({"port": port}, handle)
         return port
@@ -199,6 +205,8 @@ def _ui_state(state: str) -> str:
 def _child_env() -> dict:
     env = dict(os.environ)
     env.update({"MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "1", "PYTHONUNBUFFERED": "1"})
+    # MLflow 3's background job runner is for GenAI jobs the panel never starts: one process less.
+    env.setdefault("MLFLOW_SERVER_ENABLE_JOB_EXECUTION", "false")
     return env
 
 

@@ -136,6 +136,9 @@ class Launcher:
             time.sleep(0.05)
 
     def run(self, ctl_fd: int, grace: float, parent: int) -> int:
+        # A signal mask is inherited across fork and exec; start clean whatever Jupyter's
+        # spawning thread had blocked.
+        signal.pthread_sigmask(signal.SIG_SETMASK, set())
         wake_r, wake_w = os.pipe()
         os.set_blocking(wake_r, False)
         os.set_blocking(wake_w, False)

@@ -37,6 +37,9 @@ from . import procinfo
 LAUNCHER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "launcher.py")
 LAUNCHER_GRACE = 5.0  # SIGTERM → SIGKILL delay the launcher uses when Jupyter goes away
 LOG_ROTATE_BYTES = 5 * 1024 * 1024
+# Only files with this ending are ever read or removed by reap_stale(), so a state_dir shared
+# with other files (Jupyter's runtime dir, say) is safe; a dedicated directory is still best.
+STATE_SUFFIX = ".proc.json"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 ChangeCallback = Callable[[str, dict], None]
@@ -216,7 +219,7 @@ class Supervisor:
         killed = []
         boot = procinfo.boot_id()
         for fname in sorted(os.listdir(self.state_dir)):
-            if not fname.endswith(".json"):
+            if not fname.endswith(STATE_SUFFIX):
                 continue
             path = os.path.join(self.state_dir, fname)
             record = _read_record(path)
@@ -331,7 +334,7 @@ class Supervisor:
         entry.popen, entry.write_fd = popen, write_fd
         entry.child_pid = None  # exit_code stays: the last exit, shown while restarting
         entry.started_at = time.time()
-        entry.state_file = os.path.join(self.state_dir, f"{spec.name}.{popen.pid}.json")
+        entry.state_file = os.path.join(self.state_dir, f"{spec.name}.{popen.pid}{STATE_SUFFIX}")
         self._write_state(entry)
 
     async def _wait_ready(self, entry: _Entry) -> str:

@@ -6,6 +6,7 @@ Paths are relative to the workspace's tracking URL (which may carry a path prefi
 """
 
 import re
+
 from ..handlers.base import WorkspaceError
 
 _READ = "GET"

@@ -25,7 +25,10 @@ async def probe(upstream: Upstream, workspace: Workspace, *, timeout: float = 10
         return _result(False, "unauthorized", "Wrong credentials: the server answered 401.", 401)
     if response.code == 403:
         return _result(
-            False, "forbidden", "No permission: the credentials are valid but not allowed (403).", 403
+            False,
+            "forbidden",
+            "No permission: the credentials are valid but not allowed (403).",
+            403,
         )
     if response.code == 404:
         return _result(
@@ -68,4 +71,10 @@ async def _version(upstream: Upstream, workspace: Workspace, timeout: float) -> 
 
 
 def _result(ok: bool, reason: str, message: str, status: int) -> dict:
-    return {"ok": ok, "reason": reason, "message": message, "status": status, "mlflow_version": None}
+    return {
+        "ok": ok,
+        "reason": reason,
+        "message": message,
+        "status": status,
+        "mlflow_version": None,
+    }

@@ -16,14 +16,18 @@ from .targets import check_target
 
 
 class Upstream:
-    def __init__(self, *, timeout: float, max_json_bytes: int, allow_link_local: bool, jupyter_port):
+    def __init__(
+        self, *, timeout: float, max_json_bytes: int, allow_link_local: bool, jupyter_port
+    ):
         self.timeout = timeout
         self.max_json_bytes = max_json_bytes
         self.allow_link_local = allow_link_local
         self.jupyter_port = jupyter_port
         # Our own instances (closing them on stop must not close Jupyter's shared client): JSON
         # answers are held in memory, so capped; artifact downloads stream without a cap.
-        self._json = AsyncHTTPClient(force_instance=True, max_clients=16, max_body_size=max_json_bytes)
+        self._json = AsyncHTTPClient(
+            force_instance=True, max_clients=16, max_body_size=max_json_bytes
+        )
         self._stream = AsyncHTTPClient(force_instance=True, max_clients=4, max_body_size=1 << 50)
 
     def close(self) -> None:
@@ -62,6 +66,13 @@ class Upstream:
             headers["Content-Type"] = content_type
         if workspace.mlflow_workspace:
             headers["X-MLFLOW-WORKSPACE"] = workspace.mlflow_workspace
+        seen = {"length": 0}
+        if header_callback is None:
+            # Remember the announced size: tornado reports an over-cap body as a closed stream.
+            def header_callback(line: str) -> None:
+                if line.lower().startswith("content-length:"):
+                    seen["length"] = int(line.split(":", 1)[1].strip() or 0)
+
         request = HTTPRequest(
             url,
             method=method,
@@ -79,6 +90,13 @@ class Upstream:
             client = self._json if streaming_callback is None else self._stream
             response = await client.fetch(request, raise_error=False)
         except Exception as error:  # noqa: BLE001 - every transport failure gets one plain message
+            if streaming_callback is None and seen["length"] > self.max_json_bytes:
+                raise WorkspaceError(
+                    f"The tracking server's answer ({seen['length']} bytes) is larger than the "
+                    "proxy's limit (c.MlflowWorkspaceApp.max_json_bytes)",
+                    status=502,
+                    reason="too_large",
+                ) from None
             raise classify_transport_error(error, workspace.url) from None
         if response.code == 599 and response.error is not None:
             raise classify_transport_error(response.error, workspace.url)
@@ -112,13 +130,6 @@ def classify_transport_error(error: BaseException, url: str) -> WorkspaceError:
         return WorkspaceError(f"TLS error talking to {url}: {cause}", status=502, reason="tls")
     if isinstance(cause, HTTPStreamClosedError):
         return WorkspaceError(f"{url} closed the connection", status=502, reason="closed")
-    if "Content-Length too long" in str(cause) or "body too large" in str(cause).lower():
-        return WorkspaceError(
-            "The tracking server's answer is larger than the proxy's limit "
-            "(c.MlflowWorkspaceApp.max_json_bytes)",
-            status=502,
-            reason="too_large",
-        )
     return WorkspaceError(
         f"Could not reach {url}: {type(cause).__name__}", status=502, reason="unreachable"
     )

@@ -18,7 +18,9 @@ def _env_credentials(token_var=None, username_var=None, password_var=None) -> Cr
     def read(name):
         return os.environ.get(name) if name else None
 
-    return Credentials(token=read(token_var), username=read(username_var), password=read(password_var))
+    return Credentials(
+        token=read(token_var), username=read(username_var), password=read(password_var)
+    )
 
 
 class WorkspaceRegistry:
@@ -39,7 +41,9 @@ class WorkspaceRegistry:
         for workspace in self.list():
             if workspace.id == workspace_id:
                 return workspace
-        raise WorkspaceError("There is no workspace with this id", status=404, reason="unknown_workspace")
+        raise WorkspaceError(
+            "There is no workspace with this id", status=404, reason="unknown_workspace"
+        )
 
     def _local(self) -> Workspace:
         url = self._local_url() or ""
@@ -69,7 +73,9 @@ class WorkspaceRegistry:
             credentials=_env_credentials(
                 "MLFLOW_TRACKING_TOKEN", "MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD"
             ),
-            note="" if browsable else "Set by MLFLOW_TRACKING_URI; only http(s) servers can be browsed.",
+            note=""
+            if browsable
+            else "Set by MLFLOW_TRACKING_URI; only http(s) servers can be browsed.",
         )
 
     @staticmethod

@@ -45,6 +45,26 @@ class _Silent(tornado.web.RequestHandler):
 
 
 @pytest.fixture
+def plaintext_peer(jp_asyncio_loop):
+    """A server that speaks plain HTTP at once, before any TLS handshake: an https:// URL to it
+    fails with the same error as a TLS port mix-up in real life."""
+    servers = []
+
+    async def answer(reader, writer):
+        writer.write(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+        await writer.drain()
+        writer.close()
+
+    port = free_port()
+    servers.append(
+        jp_asyncio_loop.run_until_complete(asyncio.start_server(answer, "127.0.0.1", port))
+    )
+    yield f"https://127.0.0.1:{port}"
+    for server in servers:
+        server.close()
+
+
+@pytest.fixture
 def http_peer(jp_asyncio_loop):
     """Start a peer of the given kind; returns its base URL (and the list of seen headers)."""
     servers = []

@@ -276,11 +276,14 @@ def test_reap_stale_never_kills_a_reused_pid(state_dir, unrelated, change):
     if change.get("start_time") == "shifted":
         change = {"start_time": record["start_time"] - 100}
     record.update(change)
-    path = state_dir / f"fake.{unrelated.pid}.json"
+    path = state_dir / f"fake.{unrelated.pid}.proc.json"
     path.write_text(json.dumps(record))
+    foreign = state_dir / "jpserver-1.json"  # not ours: never read, never removed
+    foreign.write_text("{}")
     assert sup.reap_stale() == []
     assert unrelated.poll() is None
     assert not path.exists()  # the stale record is cleaned up all the same
+    assert foreign.exists()
 
 
 def test_reap_stale_leaves_groups_of_a_live_jupyter_alone(state_dir, unrelated):
@@ -289,7 +292,7 @@ def test_reap_stale_leaves_groups_of_a_live_jupyter_alone(state_dir, unrelated):
     sup = Supervisor(str(state_dir))
     record = _fake_record(unrelated.pid, owner_pid=os.getpid(), owner_start_time=None)
     record["owner_start_time"] = _start_time(os.getpid())
-    path = state_dir / f"fake.{unrelated.pid}.json"
+    path = state_dir / f"fake.{unrelated.pid}.proc.json"
     path.write_text(json.dumps(record))
     assert sup.reap_stale() == []
     assert unrelated.poll() is None

@@ -1,5 +1,4 @@
 import { expect, test } from '@jupyterlab/galata';
-import * as path from 'path';
 
 const PANEL_ID = 'jp-mlflow-workspace-panel';
 
@@ -16,10 +15,6 @@ test.describe('ML Workspace panel in JupyterLab', () => {
     const status = panel.locator('.jp-mlflow-Status');
     await expect(status).toHaveAttribute('data-status', 'ready');
     await expect(status).toContainText('Ready');
-
-    await panel.screenshot({
-      path: path.join(__dirname, '..', '..', '..', 'docs', 'panel.png')
-    });
   });
 
   test('the palette command opens the panel', async ({ page }) => {
