@@ -15,6 +15,23 @@ except ImportError:  # pragma: no cover - only in a source tree that was never b
     __version__ = "dev"
 
 
+def connect(
+    workspace: str | None = None,
+    experiment: str | None = None,
+    *,
+    mlflow_workspace: str | None = None,
+    quiet: bool = False,
+) -> str:
+    """Point MLflow in this kernel at a workspace of the Jupyter server that started it.
+
+    See ``jupyterlab_mlflow_workspace.kernel.connect.connect``; imported on call, so importing this
+    package in a kernel pulls in neither jupyter_server nor tornado.
+    """
+    from .kernel.connect import connect as _connect
+
+    return _connect(workspace, experiment, mlflow_workspace=mlflow_workspace, quiet=quiet)
+
+
 def _jupyter_labextension_paths():
     return [{"src": "labextension", "dest": "jupyterlab-mlflow-workspace"}]
 

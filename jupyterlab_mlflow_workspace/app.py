@@ -4,6 +4,7 @@ An ``ExtensionApp`` rather than a module-style extension because only ExtensionA
 ``stop_extension()``, which is where the processes we start are stopped.
 """
 
+import logging
 import os
 
 from jupyter_core.paths import jupyter_data_dir
@@ -11,11 +12,14 @@ from jupyter_server.extension.application import ExtensionApp
 from traitlets import Bool, Dict, Float, Int, List, Unicode, default
 
 from . import __version__
+from .bridge import RuntimeFile
+from .local.redact import RedactingFilter
 from .local.server import LocalMlflowServer
 from .processes import Supervisor
 from .routes import build_routes
 from .tracking.upstream import Upstream
 from .workspaces.registry import LOCAL_ID, WorkspaceRegistry
+from .workspaces.store import WorkspaceStore
 
 
 class MlflowWorkspaceApp(ExtensionApp):
@@ -50,6 +54,15 @@ class MlflowWorkspaceApp(ExtensionApp):
         "without a limit.",
     ).tag(config=True)
 
+    store_dir = Unicode(
+        help="Folder of the user's workspaces and their secrets (0700; files 0600). "
+        "Default: <Jupyter data dir>/mlflow_workspace/workspaces (outside the served root)."
+    ).tag(config=True)
+
+    @default("store_dir")
+    def _default_store_dir(self):
+        return os.path.join(jupyter_data_dir(), "mlflow_workspace", "workspaces")
+
     @default("local_dir")
     def _default_local_dir(self):
         return os.path.join(jupyter_data_dir(), "mlflow_workspace", "local")
@@ -65,15 +78,39 @@ class MlflowWorkspaceApp(ExtensionApp):
             local_dir=self.local_dir, supervisor=self.supervisor, log=self.log
         )
         self.registry = WorkspaceRegistry(
-            local_url_getter=lambda: self.local.tracking_uri, admin_workspaces=self.workspaces
+            local_url_getter=lambda: self.local.tracking_uri,
+            admin_workspaces=self.workspaces,
+            store=WorkspaceStore(self.store_dir),
         )
+        self._install_log_filter()
         self.upstream = Upstream(
             timeout=self.request_timeout,
             max_json_bytes=self.max_json_bytes,
             allow_link_local=self.allow_link_local,
             jupyter_port=getattr(self.serverapp, "port", None),
         )
+        # Kernel bridge: a 0600 runtime file; kernels started from now on inherit only its path.
+        self.bridge = RuntimeFile(self.serverapp, version=__version__, log=self.log)
+        self.bridge.start()
         self.log.debug("jupyterlab_mlflow_workspace %s loaded", __version__)
+
+    def _install_log_filter(self):
+        """Mask every known secret in Jupyter's and tornado's logs (request logs included)."""
+
+        def secrets():
+            # Called for every log record: never raise, and read only cached secrets.
+            try:
+                return self.registry.secrets()
+            except Exception:  # noqa: BLE001
+                return []
+
+        log_filter = RedactingFilter(secrets)
+        for logger in {self.log, self.serverapp.log, logging.getLogger("tornado.access"),
+                       logging.getLogger("tornado.application")}:  # fmt: skip
+            logger.addFilter(log_filter)
+            # Records that propagate from child loggers pass handlers, not logger filters.
+            for handler in logger.handlers:
+                handler.addFilter(log_filter)
 
     def initialize_handlers(self):
         self.handlers.extend(build_routes(self))
@@ -86,7 +123,12 @@ class MlflowWorkspaceApp(ExtensionApp):
             workspace = self.registry.get(workspace_id)
         return workspace
 
+    async def _start_jupyter_server_extension(self, serverapp):
+        # The port is final only now (``--port=0`` and port retries resolve after extension load).
+        self.bridge.refresh()
+
     async def stop_extension(self):
+        self.bridge.stop()
         self.upstream.close()
         await self.supervisor.stop_all()
         await self.local.close()

@@ -6,10 +6,11 @@ works under JupyterHub's ``/user/<name>/``.
 
 from jupyter_server.utils import url_path_join
 
+from .handlers.bridge import BridgeConnectHandler
 from .handlers.info import InfoHandler
 from .handlers.local import LocalActionHandler, LocalStatusHandler
 from .handlers.proxy import ProxyHandler
-from .handlers.workspaces import TestConnectionHandler, WorkspacesHandler
+from .handlers.workspaces import TestConnectionHandler, WorkspaceHandlerById, WorkspacesHandler
 
 NAMESPACE = "mlflow-workspace"
 _ID = r"(?P<workspace_id>[A-Za-z0-9_.-]+)"
@@ -27,10 +28,13 @@ def build_routes(app):
         route("info", InfoHandler),
         # Workspaces: list, test connection.
         route("api/workspaces", WorkspacesHandler),
+        route(f"api/workspaces/{_ID}", WorkspaceHandlerById),
         route(f"api/workspaces/{_ID}/test", TestConnectionHandler),
         # The proxy to the workspace's tracking server (allowlisted MLflow endpoints only).
         route(f"api/workspaces/{_ID}/mlflow/(?P<_path>.*)", ProxyHandler),
         # The local MLflow server the extension runs.
         route("api/local", LocalStatusHandler),
         route("api/local/(?P<action>[a-z]+)", LocalActionHandler),
+        # Kernel bridge: credentials for kernels started by this server (needs the bridge key).
+        route("api/bridge/connect", BridgeConnectHandler),
     ]

@@ -272,6 +272,7 @@ def stage_pytest() -> None:
 
 
 def stage_galata() -> None:
+    ensure_test_venv()  # cheap when pytest already installed this wheel
     env = env_with(TEST_VENV, BUILD_VENV)
     test_run(
         "galata",

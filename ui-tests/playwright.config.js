@@ -11,6 +11,8 @@ module.exports = {
   ...baseConfig,
   reporter: [['list'], ['html', { open: 'never' }]],
   retries: process.env.CI ? 1 : 0,
+  // Server round trips on a loaded 2-core machine can exceed Playwright's 5 s default.
+  expect: { timeout: 20_000 },
   use: {
     ...baseConfig.use,
     video: 'off',

@@ -26,6 +26,20 @@ class WorkspaceHandler(APIHandler):
     def initialize(self, ext):
         self.ext = ext
 
+    def json_body(self) -> dict:
+        """The request's JSON object body, or a 400 in plain words."""
+        try:
+            body = json.loads(self.request.body or b"{}")
+        except ValueError:
+            raise WorkspaceError(
+                "The request body is not valid JSON", status=400, reason="bad_json"
+            ) from None
+        if not isinstance(body, dict):
+            raise WorkspaceError(
+                "The request body must be a JSON object", status=400, reason="bad_json"
+            )
+        return body
+
     def write_json(self, payload, status=200):
         self.set_status(status)
         self.set_header("Content-Type", "application/json")

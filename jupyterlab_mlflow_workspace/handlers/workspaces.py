@@ -11,6 +11,27 @@ class WorkspacesHandler(WorkspaceHandler):
     def get(self):
         self.write_json({"workspaces": [w.public() for w in self.ext.registry.list()]})
 
+    @tornado.web.authenticated
+    def post(self):
+        # Secrets only ever travel in request bodies, never in URLs.
+        workspace = self.ext.registry.store.create(self.json_body())
+        self.write_json(workspace.public(), status=201)
+
+
+class WorkspaceHandlerById(WorkspaceHandler):
+    @tornado.web.authenticated
+    def put(self, workspace_id):
+        self.ext.registry.editable(workspace_id)
+        workspace = self.ext.registry.store.update(workspace_id, self.json_body())
+        self.write_json(workspace.public())
+
+    @tornado.web.authenticated
+    def delete(self, workspace_id):
+        self.ext.registry.editable(workspace_id)
+        self.ext.registry.store.delete(workspace_id)
+        self.set_status(204)
+        self.finish()
+
 
 class TestConnectionHandler(WorkspaceHandler):
     @tornado.web.authenticated

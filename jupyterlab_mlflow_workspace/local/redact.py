@@ -1,5 +1,6 @@
 """Redaction for log lines shown in the panel: no credential ever leaves the server in a log tail."""
 
+import logging
 import re
 
 _PATTERNS = [
@@ -20,3 +21,24 @@ def redact(line: str, secrets: list[str] | None = None) -> str:
     for pattern, replacement in _PATTERNS:
         line = pattern.sub(replacement, line)
     return line
+
+
+class RedactingFilter(logging.Filter):
+    """A logging filter that masks credentials in every record of the loggers it is added to.
+
+    ``secrets`` is called per record so that a token saved a moment ago is already masked.
+    """
+
+    def __init__(self, secrets):
+        super().__init__()
+        self._secrets = secrets
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken record is logged as it is
+            return True
+        cleaned = redact(message, self._secrets())
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True

@@ -30,7 +30,7 @@ def parse_url(url: str):
         )
     if parts.username or parts.password:
         raise WorkspaceError(
-            "The URL carries credentials; use the token or username/password fields instead",
+            "The URL carries credentials; remove them and use the token or username/password fields below",
             status=400,
             reason="credentials_in_url",
         )

@@ -36,6 +36,7 @@ class Workspace:
     credentials: Credentials = field(default_factory=Credentials)
     tracking_uri: str = ""  # what a notebook should use; differs from url for azureml://
     note: str = ""
+    extra: dict = field(default_factory=dict)  # kind-specific, never secret (Azure ids)
 
     def public(self) -> dict:
         """What the browser may see: no secret, only whether one is set."""
@@ -52,4 +53,5 @@ class Workspace:
             "username": creds.username,
             "has_password": creds.password is not None,
             "note": self.note,
+            "azure": self.extra if self.kind == "azureml" else None,
         }

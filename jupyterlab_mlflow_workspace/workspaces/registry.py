@@ -5,6 +5,8 @@ local server the extension runs, and workspaces the admin configured with traitl
 environment-variable name). The target of a request is always looked up here by id.
 """
 
+from __future__ import annotations
+
 import os
 
 from ..handlers.base import WorkspaceError
@@ -24,9 +26,10 @@ def _env_credentials(token_var=None, username_var=None, password_var=None) -> Cr
 
 
 class WorkspaceRegistry:
-    def __init__(self, *, local_url_getter, admin_workspaces: list[dict]):
+    def __init__(self, *, local_url_getter, admin_workspaces: list[dict], store=None):
         self._local_url = local_url_getter
         self._admin = admin_workspaces
+        self.store = store
 
     def list(self) -> list[Workspace]:
         found = []
@@ -35,7 +38,32 @@ class WorkspaceRegistry:
             found.append(env)
         found.append(self._local())
         found.extend(self._admin_workspace(entry) for entry in self._admin)
+        if self.store is not None:
+            found.extend(self.store.list())
         return found
+
+    def secrets(self) -> list[str]:
+        """Every secret the server holds (admin environment variables and the store)."""
+        found = []
+        for entry in self._admin:
+            creds = _env_credentials(entry.get("token_env"), None, entry.get("password_env"))
+            found.extend(creds.secrets())
+        env = self._environment()
+        if env is not None:
+            found.extend(env.credentials.secrets())
+        if self.store is not None:
+            found.extend(self.store.secrets())
+        return found
+
+    def editable(self, workspace_id: str) -> None:
+        """Raise unless ``workspace_id`` is a user workspace (not environment, local or admin)."""
+        workspace = self.get(workspace_id)
+        if workspace.read_only:
+            raise WorkspaceError(
+                f"The workspace {workspace.name!r} is provided by the server and cannot be changed here",
+                status=409,
+                reason="read_only",
+            )
 
     def get(self, workspace_id: str) -> Workspace:
         for workspace in self.list():

@@ -1,5 +1,5 @@
 import { ServerConnection } from '@jupyterlab/services';
-import { requestAPI } from './request';
+import { ApiError, requestAPI } from './request';
 import {
   ILocalStatus,
   IServerInfo,
@@ -34,6 +34,14 @@ export class WorkspaceClient {
       this.serverSettings,
       'api/workspaces'
     );
+    if (!Array.isArray(reply?.workspaces)) {
+      // Something between the browser and the server part answered instead of us.
+      throw new ApiError(
+        502,
+        'Unexpected reply to the workspace list',
+        'bad_reply'
+      );
+    }
     return reply.workspaces;
   }
 

@@ -22,7 +22,7 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 @pytest.fixture
 def extension_config(tmp_path):
     """Our traitlets for a test; tests override or extend this fixture."""
-    return {"local_dir": str(tmp_path / "mlflow-local")}
+    return {"local_dir": str(tmp_path / "mlflow-local"), "store_dir": str(tmp_path / "store")}
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-import { expect, test } from '@jupyterlab/galata';
+import { expect, test } from '../fixtures';
 import * as path from 'path';
 
 const PANEL_ID = 'jp-mlflow-workspace-panel';

@@ -1,0 +1,51 @@
+import { pyBool, pyDict, pyNum, pyOptStr, pyStr } from '../pyliteral';
+
+describe('pyStr', () => {
+  it.each([
+    ['plain', '"plain"'],
+    ['say "hi"', '"say \\"hi\\""'],
+    ['C:\\path\\', '"C:\\\\path\\\\"'],
+    ['a\nb\r\tc', '"a\\nb\\r\\tc"'],
+    ['nul\u0000del\u007f', '"nul\\x00del\\x7f"'],
+    ['c1\u0085\u009b', '"c1\\x85\\x9b"'],
+    ['ls\u2028ps\u2029', '"ls\\u2028ps\\u2029"'],
+    ['bidi\u202e\u2066x\u2069', '"bidi\\u202e\\u2066x\\u2069"'],
+    ['zw\u200b\u200f\ufeff', '"zw\\u200b\\u200f\\ufeff"'],
+    ["'); import os #", '"\'); import os #"'],
+    ['"""', '"\\"\\"\\""'],
+    ['{x} %s', '"{x} %s"'],
+    ['é ✓ 🚀', '"é ✓ 🚀"'],
+    ['lone \ud800 high', '"lone \\ud800 high"'],
+    ['lone \udc00 low', '"lone \\udc00 low"'],
+    ['swapped \udc00\ud800', '"swapped \\udc00\\ud800"'],
+    ['', '""']
+  ])('renders %j as %s', (input, expected) => {
+    expect(pyStr(input)).toBe(expected);
+  });
+
+  it('never emits a raw newline or control character', () => {
+    let all = '';
+    for (let code = 0; code < 0x300; code++) {
+      all += String.fromCharCode(code);
+    }
+    // eslint-disable-next-line no-control-regex
+    expect(pyStr(all)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+  });
+});
+
+describe('other literals', () => {
+  it.each([
+    [pyBool(true), 'True'],
+    [pyBool(false), 'False'],
+    [pyOptStr(''), 'None'],
+    [pyOptStr(null), 'None'],
+    [pyOptStr('x'), '"x"'],
+    [pyNum(3), '3'],
+    [pyNum(0.5), '0.5'],
+    [pyNum(NaN), 'float("nan")'],
+    [pyNum(-Infinity), '-float("inf")'],
+    [pyDict({ 'a"b': pyStr('c'), n: pyNum(1) }), '{"a\\"b": "c", "n": 1}']
+  ])('%s is %s', (actual, expected) => {
+    expect(actual).toBe(expected);
+  });
+});
