@@ -9,4 +9,9 @@ export namespace CommandIDs {
   export const stopLocal = 'mlflow-workspace:stop-local-server';
   export const restartLocal = 'mlflow-workspace:restart-local-server';
   export const upgradeLocal = 'mlflow-workspace:upgrade-local-server';
+  export const addWorkspace = 'mlflow-workspace:add-workspace';
+  export const editWorkspace = 'mlflow-workspace:edit-workspace';
+  export const removeWorkspace = 'mlflow-workspace:remove-workspace';
+  export const insertSetupCell = 'mlflow-workspace:insert-setup-cell';
+  export const writeAzureConfig = 'mlflow-workspace:write-azure-config';
 }

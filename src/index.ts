@@ -1,7 +1,9 @@
 import { clientPlugin } from './api/plugin';
+import { kernelUriPlugin } from './kernel/plugin';
+import { snippetsPlugin } from './snippets/plugin';
 import { workspacePlugin } from './workspace/plugin';
 
 /**
  * The extension's plugins, one per capability.
  */
-export default [clientPlugin, workspacePlugin];
+export default [clientPlugin, workspacePlugin, snippetsPlugin, kernelUriPlugin];

@@ -1,5 +1,6 @@
 import { Token } from '@lumino/coreutils';
 import { WorkspaceClient } from './api/client';
+import { WorkspaceModel } from './workspace/model';
 
 /**
  * The one typed HTTP client of the extension, shared by every capability.
@@ -7,4 +8,13 @@ import { WorkspaceClient } from './api/client';
 export const IWorkspaceClient = new Token<WorkspaceClient>(
   'jupyterlab-mlflow-workspace:IWorkspaceClient',
   'The typed client for the MLflow Workspace server routes.'
+);
+
+/**
+ * The workspace panel's model: which workspace is selected, and the list. Other capabilities
+ * (setup cells, charts, deploy) read the selection through this token.
+ */
+export const IWorkspaceSelection = new Token<WorkspaceModel>(
+  'jupyterlab-mlflow-workspace:IWorkspaceSelection',
+  'The selected ML workspace and the list of workspaces.'
 );

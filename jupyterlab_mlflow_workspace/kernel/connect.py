@@ -48,7 +48,8 @@ def connect(
 
     Starts the extension's local MLflow server if needed, puts the tracking URI and the workspace's
     credentials into this kernel's environment without printing them, tags fluent runs with this
-    notebook, sets ``experiment`` when given and returns the tracking URI.
+    notebook, sets ``experiment`` when given and returns the tracking URI in a form safe to print
+    (without user info; a query string shows as ``?…``); MLflow itself gets the full URI.
     ``mlflow_workspace`` overrides the MLflow 3.10+ workspace (``MLFLOW_WORKSPACE``).
     """
     try:
@@ -72,7 +73,7 @@ def connect(
     if not quiet:
         name = answer.get("workspace", {}).get("name") or workspace or "default"
         print(f"MLflow tracking: {_display(uri)} (workspace {name}){_experiment_note(experiment)}")
-    return uri
+    return _display(uri)
 
 
 # --- the runtime file -----------------------------------------------------------------------
@@ -230,7 +231,7 @@ def _fallback(reason, workspace, experiment, mlflow_workspace, quiet) -> str:
             f"MLflow tracking: {_display(uri)} (from MLFLOW_TRACKING_URI: {reason}{skipped})"
             f"{_experiment_note(experiment)}"
         )
-    return uri
+    return _display(uri)
 
 
 def _configure_mlflow(uri: str, experiment: str | None, mlflow_workspace: str | None) -> None:
@@ -283,11 +284,13 @@ def _experiment_note(experiment: str | None) -> str:
 
 
 def _display(uri: str) -> str:
-    """The URI without user info or query: nothing secret in what is printed."""
+    """The URI without user info or query: nothing secret in what is printed or returned."""
     try:
         parts = urllib.parse.urlsplit(uri)
     except ValueError:
         return "<unparseable URI>"
-    netloc = parts.netloc.rsplit("@", 1)[-1]
-    query = "?…" if parts.query else ""
-    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, "", "")) + query
+    if "@" not in parts.netloc and not parts.query and not parts.fragment:
+        return uri  # unchanged, e.g. sqlite:///x.db, which a round trip would rewrite
+    host = parts.netloc.rsplit("@", 1)[-1]
+    where = f"{parts.scheme}://{host}" if parts.netloc else f"{parts.scheme}:"
+    return where + parts.path + ("?…" if parts.query else "")

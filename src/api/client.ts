@@ -5,6 +5,7 @@ import {
   IServerInfo,
   ITestResult,
   IWorkspace,
+  IWorkspaceDraft,
   LocalAction
 } from './types';
 
@@ -43,6 +44,48 @@ export class WorkspaceClient {
       );
     }
     return reply.workspaces;
+  }
+
+  /**
+   * Save a new workspace (secrets go in the body, once; they never come back).
+   *
+   * @param draft - the workspace's fields
+   */
+  createWorkspace(draft: IWorkspaceDraft): Promise<IWorkspace> {
+    return requestAPI<IWorkspace>(this.serverSettings, 'api/workspaces', {
+      method: 'POST',
+      body: JSON.stringify(draft)
+    });
+  }
+
+  /**
+   * Change a workspace; empty secret fields keep the stored secrets.
+   *
+   * @param workspaceId - the workspace to change
+   * @param draft - the new fields
+   */
+  updateWorkspace(
+    workspaceId: string,
+    draft: IWorkspaceDraft
+  ): Promise<IWorkspace> {
+    return requestAPI<IWorkspace>(
+      this.serverSettings,
+      `api/workspaces/${encodeURIComponent(workspaceId)}`,
+      { method: 'PUT', body: JSON.stringify(draft) }
+    );
+  }
+
+  /**
+   * Remove a workspace and its stored secrets.
+   *
+   * @param workspaceId - the workspace to remove
+   */
+  async removeWorkspace(workspaceId: string): Promise<void> {
+    await requestAPI<void>(
+      this.serverSettings,
+      `api/workspaces/${encodeURIComponent(workspaceId)}`,
+      { method: 'DELETE' }
+    );
   }
 
   /**

@@ -29,6 +29,8 @@ export interface IWorkspace {
   username: string | null;
   has_password: boolean;
   note: string;
+  /** Azure ML ids, for Azure workspaces. */
+  azure: IAzureFields | null;
 }
 
 /** `POST /api/workspaces/<id>/test` */
@@ -64,3 +66,32 @@ export interface ILocalStatus {
 
 /** What the local server can be asked to do. */
 export type LocalAction = 'start' | 'stop' | 'restart' | 'upgrade';
+
+/** Azure ML workspace identity (no secret). */
+export interface IAzureFields {
+  subscription_id: string;
+  resource_group: string;
+  workspace_name: string;
+  region: string;
+  tenant_id?: string | null;
+}
+
+/**
+ * What the browser sends to create or edit a workspace. Secrets travel only in request bodies;
+ * an empty `token`/`password` keeps the stored value, `remove_secrets` clears them.
+ */
+export interface IWorkspaceDraft {
+  kind: 'mlflow' | 'azureml';
+  name: string;
+  url?: string;
+  token?: string;
+  username?: string;
+  password?: string;
+  mlflow_workspace?: string;
+  remove_secrets?: boolean;
+  subscription_id?: string;
+  resource_group?: string;
+  workspace_name?: string;
+  region?: string;
+  tenant_id?: string;
+}

@@ -6,6 +6,8 @@ import { CommandIDs } from '../commands';
 import { LocalServerView } from './LocalServerView';
 import { WorkspaceModel } from './model';
 import { TestResultView } from './TestResultView';
+import { WorkspaceForm } from './WorkspaceForm';
+import { sameTrackingUri } from '../kernel/trackingUri';
 
 /**
  * Props of {@link WorkspaceView}.
@@ -33,8 +35,28 @@ export function WorkspaceView(props: IWorkspaceViewProps): JSX.Element | null {
     );
   }
   const selected = model.selected;
+  const editor = model.editor;
+  if (editor) {
+    return (
+      <WorkspaceForm
+        key={`${editor.mode}-${editor.workspaceId ?? 'new'}`}
+        editor={editor}
+        trans={trans}
+        onSave={draft => void model.save(draft)}
+        onCancel={() => model.closeEditor()}
+      />
+    );
+  }
   return (
     <div className="jp-mlflow-Workspaces">
+      <div className="jp-mlflow-Actions">
+        <button
+          className="jp-Button jp-mod-styled jp-mod-reject"
+          onClick={() => void commands.execute(CommandIDs.addWorkspace)}
+        >
+          {trans.__('Add workspace…')}
+        </button>
+      </div>
       <ul
         className="jp-mlflow-WorkspaceList"
         role="listbox"
@@ -71,6 +93,38 @@ export function WorkspaceView(props: IWorkspaceViewProps): JSX.Element | null {
           )}
           <div className="jp-mlflow-Actions">
             <button
+              className="jp-Button jp-mod-styled jp-mod-accept"
+              onClick={() => void commands.execute(CommandIDs.insertSetupCell)}
+              disabled={!commands.isEnabled(CommandIDs.insertSetupCell)}
+              title={commands.caption(CommandIDs.insertSetupCell)}
+            >
+              {trans.__('Insert setup cell')}
+            </button>
+            {!selected.read_only && (
+              <>
+                <button
+                  className="jp-Button jp-mod-styled jp-mod-reject"
+                  onClick={() =>
+                    void commands.execute(CommandIDs.editWorkspace, {
+                      workspaceId: selected.id
+                    })
+                  }
+                >
+                  {trans.__('Edit')}
+                </button>
+                <button
+                  className="jp-Button jp-mod-styled jp-mod-reject"
+                  onClick={() =>
+                    void commands.execute(CommandIDs.removeWorkspace, {
+                      workspaceId: selected.id
+                    })
+                  }
+                >
+                  {trans.__('Remove')}
+                </button>
+              </>
+            )}
+            <button
               className="jp-Button jp-mod-styled jp-mod-reject"
               disabled={!selected.url && selected.kind !== 'local'}
               onClick={() =>
@@ -83,8 +137,34 @@ export function WorkspaceView(props: IWorkspaceViewProps): JSX.Element | null {
             </button>
           </div>
           <TestResultView state={model.testState(selected.id)} trans={trans} />
+          <KernelUriView model={model} trans={trans} />
         </section>
       )}
+    </div>
+  );
+}
+
+function KernelUriView(props: {
+  model: WorkspaceModel;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { model, trans } = props;
+  const kernel = model.kernelUri;
+  const selected = model.selected;
+  if (!kernel || !kernel.uri || !selected) {
+    return null;
+  }
+  const differs =
+    !!selected.tracking_uri &&
+    !sameTrackingUri(kernel.uri, selected.tracking_uri);
+  return (
+    <div
+      className={`jp-mlflow-Notice${differs ? ' jp-mod-warning' : ''}`}
+      data-kernel-uri={kernel.uri}
+      role={differs ? 'alert' : 'status'}
+    >
+      {trans.__('The kernel of %1 logs to %2.', kernel.path, kernel.uri)}
+      {differs && ' ' + trans.__('That is not the selected workspace.')}
     </div>
   );
 }

@@ -6,6 +6,7 @@ import {
   ILocalStatus,
   ITestResult,
   IWorkspace,
+  IWorkspaceDraft,
   LocalAction
 } from '../api/types';
 import { classifyHandshake, Handshake } from '../api/version';
@@ -28,6 +29,20 @@ export type Loadable<T> =
  */
 export type TestState =
   { kind: 'testing' } | { kind: 'done'; result: ITestResult };
+
+/**
+ * The add / edit form: what it started from and the server's last answer.
+ */
+export interface IEditorState {
+  mode: 'add' | 'edit';
+  workspaceId: string | null;
+  initial: IWorkspaceDraft;
+  /** Whether the edited workspace has a stored token / password (never the value). */
+  hasToken: boolean;
+  hasPassword: boolean;
+  saving: boolean;
+  error: string;
+}
 
 /**
  * State of the workspace panel. Holds no DOM; the panel renders it.
@@ -87,6 +102,104 @@ export class WorkspaceModel {
   /** The error of the last local server action, if it failed. */
   get localActionError(): string {
     return this._localActionError;
+  }
+
+  /** The tracking URI the active notebook's kernel uses (null uri: MLflow not imported yet). */
+  get kernelUri(): { path: string; uri: string | null } | null {
+    return this._kernelUri;
+  }
+
+  /**
+   * Record what the active notebook's kernel reported.
+   *
+   * @param value - the notebook path and the URI, or null when no notebook is active
+   */
+  setKernelUri(value: { path: string; uri: string | null } | null): void {
+    this._kernelUri = value;
+    this._changed.emit();
+  }
+
+  /** The add / edit form, when open. */
+  get editor(): IEditorState | null {
+    return this._editor;
+  }
+
+  /**
+   * Open the form to add a workspace, or to edit one of the user's workspaces.
+   *
+   * @param workspaceId - the workspace to edit; omit to add one
+   */
+  openEditor(workspaceId?: string): void {
+    const existing =
+      workspaceId && this._workspaces.kind === 'ready'
+        ? this._workspaces.value.find(w => w.id === workspaceId)
+        : undefined;
+    this._editor = {
+      mode: existing ? 'edit' : 'add',
+      workspaceId: existing?.id ?? null,
+      initial: existing
+        ? draftOf(existing)
+        : { kind: 'mlflow', name: '', url: '' },
+      hasToken: existing?.has_token ?? false,
+      hasPassword: existing?.has_password ?? false,
+      saving: false,
+      error: ''
+    };
+    this._changed.emit();
+  }
+
+  /** Close the form without saving. */
+  closeEditor(): void {
+    this._editor = null;
+    this._changed.emit();
+  }
+
+  /**
+   * Save the form; on failure the form stays open with the server's message.
+   *
+   * @param draft - the fields as the user typed them
+   * @returns whether it was saved
+   */
+  async save(draft: IWorkspaceDraft): Promise<boolean> {
+    const editor = this._editor;
+    if (!editor) {
+      return false;
+    }
+    this._editor = { ...editor, initial: draft, saving: true, error: '' };
+    this._changed.emit();
+    try {
+      const saved = editor.workspaceId
+        ? await this._client.updateWorkspace(editor.workspaceId, draft)
+        : await this._client.createWorkspace(draft);
+      this._editor = null;
+      this._selectedId = saved.id;
+      this._tests.delete(saved.id);
+      await this._reloadWorkspaces();
+      return true;
+    } catch (error) {
+      this._editor = {
+        ...editor,
+        initial: draft,
+        saving: false,
+        error: (error as Error).message
+      };
+      this._changed.emit();
+      return false;
+    }
+  }
+
+  /**
+   * Remove one of the user's workspaces.
+   *
+   * @param workspaceId - the workspace to remove
+   */
+  async remove(workspaceId: string): Promise<void> {
+    await this._client.removeWorkspace(workspaceId);
+    if (this._selectedId === workspaceId) {
+      this._selectedId = null;
+    }
+    this._tests.delete(workspaceId);
+    await this._reloadWorkspaces();
   }
 
   /** The last "Test connection" outcome of a workspace. */
@@ -202,6 +315,14 @@ export class WorkspaceModel {
     if (status.kind !== 'ready' && status.kind !== 'mismatch') {
       return;
     }
+    await this._reloadWorkspaces();
+    await this._refreshLocal();
+    if (this._poll.isDisposed === false) {
+      void this._poll.start();
+    }
+  }
+
+  private async _reloadWorkspaces(): Promise<void> {
     try {
       const value = await this._client.listWorkspaces();
       this._workspaces = { kind: 'ready', value };
@@ -209,10 +330,6 @@ export class WorkspaceModel {
       this._workspaces = { kind: 'error', message: (error as Error).message };
     }
     this._changed.emit();
-    await this._refreshLocal();
-    if (this._poll.isDisposed === false) {
-      void this._poll.start();
-    }
   }
 
   private async _refreshLocal(): Promise<void> {
@@ -232,11 +349,37 @@ export class WorkspaceModel {
   private _local: Loadable<ILocalStatus> = { kind: 'loading' };
   private _localActionError = '';
   private _selectedId: string | null = null;
+  private _editor: IEditorState | null = null;
+  private _kernelUri: { path: string; uri: string | null } | null = null;
   private _tests = new Map<string, TestState>();
   private _pending: Promise<void> | null = null;
   private _poll: Poll;
   private _isDisposed = false;
   private _changed = new Signal<this, void>(this);
+}
+
+/**
+ * The editable fields of a workspace, secrets left empty (they are write-only).
+ */
+function draftOf(workspace: IWorkspace): IWorkspaceDraft {
+  if (workspace.kind === 'azureml' && workspace.azure) {
+    return {
+      kind: 'azureml',
+      name: workspace.name,
+      subscription_id: workspace.azure.subscription_id,
+      resource_group: workspace.azure.resource_group,
+      workspace_name: workspace.azure.workspace_name,
+      region: workspace.azure.region,
+      tenant_id: workspace.azure.tenant_id ?? ''
+    };
+  }
+  return {
+    kind: 'mlflow',
+    name: workspace.name,
+    url: workspace.url,
+    username: workspace.username ?? '',
+    mlflow_workspace: workspace.mlflow_workspace ?? ''
+  };
 }
 
 export namespace WorkspaceModel {

@@ -3,10 +3,15 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette } from '@jupyterlab/apputils';
+import {
+  Dialog,
+  ICommandPalette,
+  showDialog,
+  showErrorMessage
+} from '@jupyterlab/apputils';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { CommandIDs } from '../commands';
-import { IWorkspaceClient } from '../tokens';
+import { IWorkspaceClient, IWorkspaceSelection } from '../tokens';
 import { workspaceIcon } from '../ui/icons';
 import { FRONTEND_VERSION } from '../version';
 import { WorkspaceClient } from '../api/client';
@@ -18,12 +23,13 @@ import { WorkspacePanel } from './WorkspacePanel';
  *
  * Requires no ILabShell, so it also loads in Notebook 7 (View → Left Sidebar).
  */
-export const workspacePlugin: JupyterFrontEndPlugin<void> = {
+export const workspacePlugin: JupyterFrontEndPlugin<WorkspaceModel> = {
   id: 'jupyterlab-mlflow-workspace:workspace',
   description:
     'The ML Workspace panel: workspaces, the local MLflow server, test connection.',
   autoStart: true,
   requires: [IWorkspaceClient],
+  provides: IWorkspaceSelection,
   optional: [ILayoutRestorer, ICommandPalette, ITranslator],
   activate: (
     app: JupyterFrontEnd,
@@ -99,6 +105,62 @@ export const workspacePlugin: JupyterFrontEndPlugin<void> = {
       ),
       execute: () => model.controlLocal('upgrade')
     });
+    commands.addCommand(CommandIDs.addWorkspace, {
+      label: trans.__('Add ML Workspace…'),
+      caption: trans.__(
+        'Connect to an MLflow tracking server or an Azure ML workspace'
+      ),
+      execute: () => {
+        app.shell.activateById(panel.id);
+        model.openEditor();
+      }
+    });
+    commands.addCommand(CommandIDs.editWorkspace, {
+      label: trans.__('Edit ML Workspace…'),
+      isEnabled: args => {
+        const id = (args.workspaceId as string | undefined) ?? model.selectedId;
+        return !!id && model.selected?.read_only === false;
+      },
+      execute: args => {
+        model.openEditor(
+          (args.workspaceId as string | undefined) ??
+            model.selectedId ??
+            undefined
+        );
+      }
+    });
+    commands.addCommand(CommandIDs.removeWorkspace, {
+      label: trans.__('Remove ML Workspace…'),
+      isEnabled: () => model.selected?.read_only === false,
+      execute: async args => {
+        const id = (args.workspaceId as string | undefined) ?? model.selectedId;
+        const workspace = model.selected;
+        if (!id || !workspace) {
+          return;
+        }
+        const answer = await showDialog({
+          title: trans.__('Remove workspace'),
+          body: trans.__(
+            'Remove "%1" and its saved credentials? Notebooks that use it keep their cells.',
+            workspace.name
+          ),
+          buttons: [
+            Dialog.cancelButton(),
+            Dialog.warnButton({ label: trans.__('Remove') })
+          ]
+        });
+        if (answer.button.accept) {
+          await model
+            .remove(id)
+            .catch(error =>
+              showErrorMessage(
+                trans.__('Could not remove the workspace'),
+                error
+              )
+            );
+        }
+      }
+    });
     model.changed.connect(() => commands.notifyCommandChanged());
 
     if (palette) {
@@ -110,10 +172,14 @@ export const workspacePlugin: JupyterFrontEndPlugin<void> = {
         CommandIDs.startLocal,
         CommandIDs.stopLocal,
         CommandIDs.restartLocal,
-        CommandIDs.upgradeLocal
+        CommandIDs.upgradeLocal,
+        CommandIDs.addWorkspace,
+        CommandIDs.editWorkspace,
+        CommandIDs.removeWorkspace
       ]) {
         palette.addItem({ command, category });
       }
     }
+    return model;
   }
 };

@@ -299,6 +299,7 @@ class TestRealKernel:
         assert _value(text, "TOKEN_SHA") == hashlib.sha256(TOKEN.encode()).hexdigest()
         assert _value(text, "TOKEN_LEFT") == "False"
         assert _value(text, "RUNTIME") == _ext(jp_serverapp).bridge.path
+        assert "/mlflow-workspace/api/bridge/connect" in caplog.text  # the server's log is seen
         for secret in (TOKEN, auth.admin.password, _ext(jp_serverapp).bridge.key):
             assert secret not in caplog.text
 
@@ -366,7 +367,10 @@ def kernel_env(monkeypatch, tmp_path):
 def test_fallback_uses_mlflow_tracking_uri_with_one_line(kernel_env, capsys):
     kernel_env.setenv("MLFLOW_TRACKING_URI", "https://someone:s3cret@mlflow.example.invalid/x?k=v")
     uri = connect()
-    assert uri == "https://someone:s3cret@mlflow.example.invalid/x?k=v"
+    assert uri == "https://mlflow.example.invalid/x?…"  # safe to print; MLflow has the full URI
+    assert (
+        os.environ["MLFLOW_TRACKING_URI"] == "https://someone:s3cret@mlflow.example.invalid/x?k=v"
+    )
     out = capsys.readouterr().out
     assert out.count("\n") == 1
     assert out.startswith(
@@ -510,3 +514,18 @@ def test_kernel_side_does_not_import_the_server_stack():
         check=True,
     )
     assert result.stdout.strip() == "[]", result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("uri", "shown"),
+    [
+        ("http://127.0.0.1:5000", "http://127.0.0.1:5000"),
+        ("sqlite:///tmp/x.db", "sqlite:///tmp/x.db"),  # unchanged, not round-tripped
+        ("databricks", "databricks"),
+        ("http://user:pw@host:5/x?token=t#f", "http://host:5/x?…"),
+    ],
+)
+def test_printed_uri_has_no_credentials(uri, shown):
+    from jupyterlab_mlflow_workspace.kernel.connect import _display
+
+    assert _display(uri) == shown

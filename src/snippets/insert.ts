@@ -1,0 +1,83 @@
+import { NotebookPanel } from '@jupyterlab/notebook';
+import { UUID } from '@lumino/coreutils';
+
+/** The notebook metadata key that links runs to their notebook across renames and moves. */
+export const METADATA_KEY = 'mlflow_workspace';
+
+/**
+ * What `metadata.mlflow_workspace` holds.
+ */
+export interface INotebookLink {
+  notebook_id: string;
+  workspace: string;
+  experiment: string | null;
+}
+
+/**
+ * Read the notebook's link, if it has one.
+ *
+ * @param panel - the notebook
+ */
+export function readLink(panel: NotebookPanel): INotebookLink | null {
+  const value = panel.model?.getMetadata(METADATA_KEY) as
+    Partial<INotebookLink> | undefined;
+  return value && typeof value.notebook_id === 'string'
+    ? (value as INotebookLink)
+    : null;
+}
+
+/**
+ * Insert a code cell below the active cell (or at the top) in one undoable step, make it active,
+ * and record the workspace link in the notebook's metadata. Never overwrites a cell.
+ *
+ * @param panel - the notebook
+ * @param source - the cell's code
+ * @param options - where, and what to link
+ * @returns the index of the new cell
+ */
+export function insertSetupCell(
+  panel: NotebookPanel,
+  source: string,
+  options: {
+    position: 'below' | 'top';
+    workspace: string;
+    experiment: string | null;
+  }
+): number {
+  const notebook = panel.content;
+  const model = panel.model;
+  if (!model) {
+    throw new Error('The notebook is not loaded yet');
+  }
+  const index =
+    options.position === 'top' || model.cells.length === 0
+      ? 0
+      : notebook.activeCellIndex + 1;
+  const link: INotebookLink = {
+    notebook_id: readLink(panel)?.notebook_id ?? UUID.uuid4(),
+    workspace: options.workspace,
+    experiment: options.experiment
+  };
+  model.sharedModel.transact(() => {
+    model.sharedModel.insertCell(index, {
+      cell_type: 'code',
+      source,
+      metadata: {}
+    });
+    model.setMetadata(METADATA_KEY, link);
+  });
+  notebook.activeCellIndex = index;
+  notebook.deselectAll();
+  void notebook.scrollToItem(index);
+  return index;
+}
+
+/**
+ * The default experiment name for a notebook: its file name without the extension.
+ *
+ * @param path - the notebook's path
+ */
+export function experimentForPath(path: string): string {
+  const name = path.split('/').pop() ?? path;
+  return name.replace(/\.ipynb$/i, '') || 'notebook';
+}
