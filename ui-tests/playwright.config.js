@@ -35,6 +35,21 @@ module.exports = {
   ],
   webServer: [
     {
+      // The tests' own MLflow tracking server, a real one, for the "MLflow server" workspace.
+      command:
+        "bash -c 'd=$(mktemp -d); exec python -m mlflow server --host 127.0.0.1 --port 5077 " +
+        "--workers 1 --backend-store-uri sqlite:///$d/mlflow.db --artifacts-destination $d/artifacts'",
+      url: 'http://127.0.0.1:5077/health',
+      timeout: 180 * 1000,
+      reuseExistingServer: !process.env.CI,
+      env: {
+        MLFLOW_DISABLE_TELEMETRY: 'true',
+        MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false'
+      },
+      stdout: 'ignore',
+      stderr: process.env.PWDEBUG_SERVER ? 'pipe' : 'ignore'
+    },
+    {
       command: 'jlpm start',
       url: 'http://localhost:8888/lab',
       timeout: 120 * 1000,

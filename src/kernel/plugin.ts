@@ -35,6 +35,7 @@ export const kernelUriPlugin: JupyterFrontEndPlugin<void> = {
       if (!kernel || kernel.status !== 'idle') {
         return;
       }
+      void model.refreshRuns();
       try {
         model.setKernelUri({ path, uri: await askTrackingUri(kernel) });
       } catch {

@@ -115,6 +115,7 @@ export const snippetsPlugin: JupyterFrontEndPlugin<void> = {
           workspace: workspace.id,
           experiment
         });
+        followNotebook();
       }
     });
 
@@ -139,6 +140,14 @@ export const snippetsPlugin: JupyterFrontEndPlugin<void> = {
     });
 
     const refresh = () => app.commands.notifyCommandChanged();
+    // The run list in the panel follows the active notebook's linked experiment.
+    const followNotebook = () => {
+      const panel = notebooks.currentWidget;
+      workspaces.setNotebookExperiment(
+        panel ? (readLink(panel)?.experiment ?? null) : null
+      );
+    };
+    notebooks.currentChanged.connect(followNotebook);
     notebooks.currentChanged.connect(refresh);
     workspaces.changed.connect(refresh);
     app.shell.currentChanged?.connect(refresh);

@@ -6,6 +6,7 @@ import { CommandIDs } from '../commands';
 import { LocalServerView } from './LocalServerView';
 import { WorkspaceModel } from './model';
 import { TestResultView } from './TestResultView';
+import { RunsView } from './RunsView';
 import { WorkspaceForm } from './WorkspaceForm';
 import { sameTrackingUri } from '../kernel/trackingUri';
 
@@ -138,6 +139,7 @@ export function WorkspaceView(props: IWorkspaceViewProps): JSX.Element | null {
           </div>
           <TestResultView state={model.testState(selected.id)} trans={trans} />
           <KernelUriView model={model} trans={trans} />
+          <RunsView model={model} trans={trans} />
         </section>
       )}
     </div>

@@ -1,6 +1,8 @@
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 import { WorkspaceClient } from '../api/client';
+import { MlflowClient } from '../api/mlflowClient';
+import { IRun } from '../api/mlflowTypes';
 import { ApiError } from '../api/request';
 import {
   ILocalStatus,
@@ -119,6 +121,67 @@ export class WorkspaceModel {
     this._changed.emit();
   }
 
+  /** The experiment of the active notebook (from its workspace link), if any. */
+  get notebookExperiment(): string | null {
+    return this._experiment;
+  }
+
+  /**
+   * Set the active notebook's experiment; the run list follows it.
+   *
+   * @param name - the experiment name, or null when the notebook is not linked
+   */
+  setNotebookExperiment(name: string | null): void {
+    if (name !== this._experiment) {
+      this._experiment = name;
+      this._runs = null;
+      this._changed.emit();
+      void this.refreshRuns();
+    }
+  }
+
+  /** The latest runs of the notebook's experiment in the selected workspace. */
+  get runs(): Loadable<IRun[]> | null {
+    return this._runs;
+  }
+
+  /**
+   * Read the latest runs of the notebook's experiment from the selected workspace.
+   */
+  async refreshRuns(): Promise<void> {
+    const workspace = this.selected;
+    const experiment = this._experiment;
+    if (!workspace || !experiment || !workspace.url) {
+      this._runs = null;
+      this._changed.emit();
+      return;
+    }
+    if (!this._runs) {
+      this._runs = { kind: 'loading' };
+      this._changed.emit();
+    }
+    const client = new MlflowClient({
+      serverSettings: this._client.serverSettings,
+      workspaceId: workspace.id
+    });
+    try {
+      const found = await client.getExperimentByName(experiment);
+      const value = found
+        ? (
+            await client.searchRuns({
+              experimentIds: [found.experiment_id],
+              maxResults: 10,
+              orderBy: ['attributes.start_time DESC']
+            })
+          ).runs
+        : [];
+      this._runs = { kind: 'ready', value };
+    } catch (error) {
+      this._runs = { kind: 'error', message: (error as Error).message };
+    }
+    this._changed.emit();
+  }
+
   /** The add / edit form, when open. */
   get editor(): IEditorState | null {
     return this._editor;
@@ -215,7 +278,9 @@ export class WorkspaceModel {
   select(id: string): void {
     if (id !== this.selectedId) {
       this._selectedId = id;
+      this._runs = null;
       this._changed.emit();
+      void this.refreshRuns();
     }
   }
 
@@ -351,6 +416,8 @@ export class WorkspaceModel {
   private _selectedId: string | null = null;
   private _editor: IEditorState | null = null;
   private _kernelUri: { path: string; uri: string | null } | null = null;
+  private _experiment: string | null = null;
+  private _runs: Loadable<IRun[]> | null = null;
   private _tests = new Map<string, TestState>();
   private _pending: Promise<void> | null = null;
   private _poll: Poll;

@@ -211,8 +211,8 @@ def check_static(source: str) -> None:
     assert source.endswith("\n")
     # No line break but "\n" (str.splitlines also breaks at \v, \f, \x1c-\x1e, \x85, U+2028/9).
     assert source.splitlines() == source[:-1].split("\n")
-    # Encodable (no lone surrogate left) and no PEP 263 declaration that would re-decode it.
-    assert ast.dump(ast.parse(source.encode("utf-8"))) == ast.dump(tree)
+    # Encodable (no lone surrogate left) and no PEP 263 declaration that would re-decode a .py copy.
+    source.encode("utf-8")
     assert not any(PEP263.match(line) for line in source.split("\n")[:2])
     for node in ast.walk(tree):
         assert not isinstance(node, ast.JoinedStr), "f-string in a setup cell"
@@ -292,6 +292,8 @@ FRAGMENTS = [
     "\udfff",
     "\ud83d",  # a high surrogate that may meet a low one from the next fragment
     "\ude80",
+    "\ud83d\ude80",  # a pair as two code points: one emoji after the JSON round trip
+    "\ude80\ud83d",
     "🚀",
     "👩\u200d👩\u200d👧",
     "e\u0301",
@@ -325,14 +327,13 @@ FRAGMENTS = [
     " ",
     "\u00a0",
     "\u3000",
+    "",
 ]
 
-_char = st.one_of(
-    st.characters(codec=None, exclude_categories=()),
-    st.characters(categories=["Cc", "Cf", "Cs", "Zl", "Zp", "Zs", "Co", "Cn"]),
-    st.characters(max_codepoint=0x7F),
-)
-hostile = st.lists(st.one_of(st.sampled_from(FRAGMENTS), _char), max_size=8).map("".join)
+# One fragment between two runs of arbitrary characters (any code point but surrogates, which
+# come from FRAGMENTS): st.text draws fast, so 10,000 cells fit in the time budget.
+_any = st.text(st.characters(codec=None, exclude_categories=()), max_size=8)
+hostile = st.tuples(_any, st.sampled_from(FRAGMENTS), _any).map("".join)
 
 
 def env_safe(value: str) -> str:

@@ -1,0 +1,73 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+import * as React from 'react';
+import { WorkspaceModel } from './model';
+
+/**
+ * The latest runs of the active notebook's experiment in the selected workspace.
+ */
+export function RunsView(props: {
+  model: WorkspaceModel;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { model, trans } = props;
+  const experiment = model.notebookExperiment;
+  const runs = model.runs;
+  if (!experiment || !runs) {
+    return null;
+  }
+  let body: JSX.Element;
+  if (runs.kind === 'loading') {
+    body = <div aria-busy="true">{trans.__('Loading runs…')}</div>;
+  } else if (runs.kind === 'error') {
+    body = (
+      <div className="jp-mlflow-Notice jp-mod-error" role="alert">
+        {trans.__('Could not load runs: %1', runs.message)}
+      </div>
+    );
+  } else if (runs.value.length === 0) {
+    body = (
+      <div className="jp-mlflow-Muted">
+        {trans.__('No runs yet. Run the setup cell, then log something.')}
+      </div>
+    );
+  } else {
+    body = (
+      <ul className="jp-mlflow-RunList" aria-label={trans.__('Runs')}>
+        {runs.value.map(run => (
+          <li
+            key={run.info.run_id}
+            className="jp-mlflow-RunItem"
+            data-run-id={run.info.run_id}
+          >
+            <span className="jp-mlflow-RunItem-name">
+              {run.info.run_name || run.info.run_id}
+            </span>
+            <span
+              className={`jp-mlflow-RunItem-status jp-mod-${run.info.status.toLowerCase()}`}
+            >
+              {run.info.status}
+            </span>
+          </li>
+        ))}
+      </ul>
+    );
+  }
+  return (
+    <section
+      className="jp-mlflow-Runs"
+      aria-label={trans.__('Runs of %1', experiment)}
+    >
+      <div className="jp-mlflow-Runs-header">
+        <span>{trans.__('Runs of "%1"', experiment)}</span>
+        <button
+          className="jp-Button jp-mod-styled jp-mod-minimal"
+          title={trans.__('Refresh runs')}
+          onClick={() => void model.refreshRuns()}
+        >
+          {trans.__('Refresh')}
+        </button>
+      </div>
+      {body}
+    </section>
+  );
+}
