@@ -87,9 +87,13 @@ async function main() {
     );
     process.exit(2);
   }
-  require('node:module').register(
-    'data:text/javascript,' + encodeURIComponent(HOOKS)
-  );
+  const { register } = require('node:module');
+  if (typeof register !== 'function') {
+    throw new Error(
+      `Node ${process.version} has no module.register(): use Node >= 20.6`
+    );
+  }
+  register('data:text/javascript,' + encodeURIComponent(HOOKS));
   const { setupCell } = await import(pathToFileURL(TARGET).href);
   const lines = readline.createInterface({
     input: process.stdin,
