@@ -275,13 +275,13 @@ function requirementsCheck(
   modules: [string, string][],
   hint: string
 ): string[] {
-  const pairs = modules
-    .map(([m, p]) => `(${pyStr(m)}, ${pyStr(p)})`)
-    .join(', ');
+  const pairs = modules.map(([m, p]) => `    (${pyStr(m)}, ${pyStr(p)}),`);
   return [
     '# Fail fast, in one line, when the kernel lacks a package.',
     '_missing = []',
-    `for _module, _package in (${pairs}):`,
+    'for _module, _package in (',
+    ...pairs,
+    '):',
     '    try:',
     '        importlib.import_module(_module)',
     '    except ImportError:',
@@ -365,7 +365,8 @@ const FINISH = [
   'mlflow.set_tracking_uri(tracking_uri)',
   'if EXPERIMENT_NAME:',
   '    mlflow.set_experiment(EXPERIMENT_NAME)',
-  'print("MLflow now tracks to Azure ML workspace " + WORKSPACE_NAME + ": " + tracking_uri.split("?")[0])'
+  'print("MLflow now tracks to Azure ML workspace " + WORKSPACE_NAME + ":")',
+  'print(tracking_uri.split("?")[0])'
 ];
 
 function v2Cell(ws: IAzureWorkspace, experimentName?: string): string {
@@ -427,14 +428,17 @@ function v2Cell(ws: IAzureWorkspace, experimentName?: string): string {
     '',
     '',
     'if TENANT_ID:',
-    '    # A workspace outside your home tenant: every token must come from TENANT_ID.',
+    '    # A workspace outside your home tenant: every token must come from TENANT_ID. Tried in',
+    '    # turn: AZURE_* service-principal variables, `az login --tenant <TENANT_ID>`, a browser',
+    '    # on the machine that runs this kernel.',
     '    credential = ChainedTokenCredential(',
-    `        EnvironmentCredential(${authorityArg}),  # AZURE_* service-principal variables`,
-    '        AzureCliCredential(tenant_id=TENANT_ID),  # az login --tenant <TENANT_ID>',
-    `        InteractiveBrowserCredential(tenant_id=TENANT_ID${authorityArg ? ', ' + authorityArg : ''}),  # a browser on this machine`,
+    `        EnvironmentCredential(${authorityArg}),`,
+    '        AzureCliCredential(tenant_id=TENANT_ID),',
+    `        InteractiveBrowserCredential(tenant_id=TENANT_ID${authorityArg ? ', ' + authorityArg : ''}),`,
     '    )',
     'else:',
-    `    credential = DefaultAzureCredential${credentialArgs}  # az login, AZURE_* variables, managed identity`,
+    '    # `az login`, AZURE_* service-principal variables or a managed identity.',
+    `    credential = DefaultAzureCredential${credentialArgs}`,
     '',
     '# Offline: builds the client, contacts nothing.',
     'ml_client = MLClient(',
@@ -516,11 +520,14 @@ function v1Cell(ws: IAzureWorkspace, experimentName?: string): string {
     '    + ", subscription " + SUBSCRIPTION_ID + ")...",',
     '    flush=True,',
     ')',
-    '_sp = [os.environ.get(n) for n in ("AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET")]',
+    '_sp = [os.environ.get(v) for v in ("AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET")]',
     'if all(_sp):',
     '    # Offline: the service principal signs in on first use.',
     '    auth = ServicePrincipalAuthentication(',
-    '        tenant_id=_sp[0], service_principal_id=_sp[1], service_principal_password=_sp[2], cloud=CLOUD',
+    '        tenant_id=_sp[0],',
+    '        service_principal_id=_sp[1],',
+    '        service_principal_password=_sp[2],',
+    '        cloud=CLOUD,',
     '    )',
     'elif TENANT_ID:',
     '    # Signs in to TENANT_ID now (az login --tenant, else an interactive login).',

@@ -24,9 +24,12 @@ function needsEscape(code: number): boolean {
   return (
     code < 0x20 ||
     (code >= 0x7f && code <= 0x9f) ||
+    code === 0xad || // soft hyphen
+    code === 0x061c || // Arabic letter mark (a bidi mark)
     (code >= 0x200b && code <= 0x200f) || // zero-width space/joiners, LRM, RLM
     (code >= 0x2028 && code <= 0x202e) || // line/paragraph separators, bidi embeddings
-    (code >= 0x2066 && code <= 0x2069) || // bidi isolates
+    (code >= 0x2060 && code <= 0x206f) || // word joiner, invisible operators, bidi isolates, deprecated format
+    (code >= 0xfff9 && code <= 0xfffb) || // interlinear annotation
     code === 0xfeff
   );
 }

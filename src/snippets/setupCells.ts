@@ -129,6 +129,8 @@ function connectedCell(options: ISetupCellOptions): string {
   if (options.mlflowWorkspace) {
     args.push(`mlflow_workspace=${pyStr(options.mlflowWorkspace)}`);
   }
+  // The cell prints its own one-line summary; connect() stays quiet so it is said once.
+  args.push('quiet=True');
   return [
     header(
       options.workspaceName,

@@ -150,7 +150,10 @@ class PackageStub(types.ModuleType):
         super().__init__("jupyterlab_mlflow_workspace")
         self.calls: list[dict[str, Any]] = []
 
-    def connect(self, workspace=None, experiment=None, *, mlflow_workspace=None, **extra):
+    def connect(
+        self, workspace=None, experiment=None, *, mlflow_workspace=None, quiet=False, **extra
+    ):
+        assert quiet is True, "the cell prints its own summary; connect() must be quiet"
         assert not extra, f"connect() got unexpected arguments {extra!r}"
         self.calls.append(
             {"workspace": workspace, "experiment": experiment, "mlflow_workspace": mlflow_workspace}

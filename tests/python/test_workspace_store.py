@@ -69,6 +69,10 @@ async def test_create_edit_delete_with_write_only_secrets(jp_fetch, extension_co
         ({"kind": "mlflow", "name": "", "url": "https://mlflow.example"}, "invalid"),
         ({"kind": "azureml", "name": "x", "subscription_id": "s"}, "invalid"),
         ({"kind": "other", "name": "x"}, "invalid"),
+        (
+            {"kind": "mlflow", "name": "x", "url": "http://a.example", "mlflow_workspace": "a\nb"},
+            "invalid",
+        ),
     ],
 )
 async def test_bad_input_is_refused_in_plain_words(jp_fetch, body, reason):

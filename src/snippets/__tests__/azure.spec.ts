@@ -228,7 +228,7 @@ describe('azureSetupCell (SDK v2)', () => {
       '%pip install azure-ai-ml azure-identity azureml-mlflow'
     );
     expect(cell).toContain(
-      '("mlflow", "mlflow"), ("azureml.mlflow", "azureml-mlflow"), ("azure.ai.ml", "azure-ai-ml"), ("azure.identity", "azure-identity")'
+      'for _module, _package in (\n    ("mlflow", "mlflow"),\n    ("azureml.mlflow", "azureml-mlflow"),\n    ("azure.ai.ml", "azure-ai-ml"),\n    ("azure.identity", "azure-identity"),\n):'
     );
     expect(cell).toContain(
       '+ ". Run:  %pip install azure-ai-ml azure-identity azureml-mlflow  then restart the kernel."'
@@ -271,7 +271,7 @@ describe('azureSetupCell (SDK v2)', () => {
       'DefaultAzureCredential(authority=AzureAuthorityHosts.AZURE_GOVERNMENT)'
     );
     expect(gov).toContain(
-      'InteractiveBrowserCredential(tenant_id=TENANT_ID, authority=AzureAuthorityHosts.AZURE_GOVERNMENT)'
+      'InteractiveBrowserCredential(tenant_id=TENANT_ID, authority=AzureAuthorityHosts.AZURE_GOVERNMENT),'
     );
     const cn = azureSetupCell('azure-v2', { ...WS, region: 'chinaeast2' }, {});
     expect(cn).toContain('authority=AzureAuthorityHosts.AZURE_CHINA');
@@ -335,12 +335,12 @@ describe('azureSetupCell (SDK v1, legacy)', () => {
     expect(cell).toContain(
       '+ ". Run:  %pip install azureml-core azureml-mlflow  then restart the kernel."'
     );
-    expect(cell).toContain('("azureml.core", "azureml-core")');
+    expect(cell).toContain('    ("azureml.core", "azureml-core"),');
   });
 
   it('takes a service principal only from the environment', () => {
     expect(cell).toContain(
-      '_sp = [os.environ.get(n) for n in ("AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET")]'
+      '_sp = [os.environ.get(v) for v in ("AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET")]'
     );
     expect(cell).not.toMatch(/password\s*=\s*"/);
   });

@@ -11,6 +11,10 @@ describe('pyStr', () => {
     ['ls\u2028ps\u2029', '"ls\\u2028ps\\u2029"'],
     ['bidi\u202e\u2066x\u2069', '"bidi\\u202e\\u2066x\\u2069"'],
     ['zw\u200b\u200f\ufeff', '"zw\\u200b\\u200f\\ufeff"'],
+    [
+      'alm\u061c shy\u00ad wj\u2060 ia\ufff9',
+      '"alm\\u061c shy\\xad wj\\u2060 ia\\ufff9"'
+    ],
     ["'); import os #", '"\'); import os #"'],
     ['"""', '"\\"\\"\\""'],
     ['{x} %s', '"{x} %s"'],

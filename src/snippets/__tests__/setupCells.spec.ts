@@ -159,7 +159,7 @@ describe('connected setup cell', () => {
     );
     expect(count(source, 'connect(')).toBe(1);
     expect(source).toContain(
-      '_mlflow_uri = connect(workspace="ws-1", experiment="my-exp")\n'
+      '_mlflow_uri = connect(workspace="ws-1", experiment="my-exp", quiet=True)\n'
     );
     expect(source).not.toMatch(/^import mlflow/m);
     expect(source).not.toContain('set_tracking_uri');
@@ -168,11 +168,11 @@ describe('connected setup cell', () => {
   it('passes None without an experiment and the MLflow workspace when given', () => {
     expect(
       setupCell('connected', { ...BASE, experimentName: undefined })
-    ).toContain('connect(workspace="ws-1", experiment=None)\n');
+    ).toContain('connect(workspace="ws-1", experiment=None, quiet=True)\n');
     expect(
       setupCell('connected', { ...BASE, mlflowWorkspace: 'team-a' })
     ).toContain(
-      'connect(workspace="ws-1", experiment="my-exp", mlflow_workspace="team-a")\n'
+      'connect(workspace="ws-1", experiment="my-exp", mlflow_workspace="team-a", quiet=True)\n'
     );
   });
 
