@@ -196,7 +196,14 @@ def _clean(fields: dict, previous: dict | None) -> dict:
         url = str(merged.get("url", "")).strip().rstrip("/")
         parse_url(url)
         profile["url"] = url
-        profile["mlflow_workspace"] = str(merged.get("mlflow_workspace") or "").strip() or None
+        mlflow_workspace = str(merged.get("mlflow_workspace") or "").strip() or None
+        if mlflow_workspace and not _WORKSPACE_NAME.match(mlflow_workspace):
+            raise WorkspaceError(
+                "The MLflow workspace name may use letters, digits, '.', '_' and '-' only",
+                status=400,
+                reason="invalid",
+            )
+        profile["mlflow_workspace"] = mlflow_workspace
         profile["username"] = str(merged.get("username") or "").strip() or None
     else:
         for key in _AZURE_FIELDS:

@@ -663,7 +663,14 @@ V2_NETWORK_LINE = "tracking_uri = ml_client.workspaces.get(WORKSPACE_NAME)"
 
 @pytest.mark.parametrize(
     "case",
-    ["default-credential", "service-principal-env", "tenant", "us-government", "hostile-names"],
+    [
+        "default-credential",
+        "service-principal-env",
+        "tenant",
+        "us-government",
+        "china",
+        "hostile-names",
+    ],
 )
 def test_v2_cell_runs_up_to_the_workspace_get(gen, v2_python, blocker_dir, tmp_path, case):
     ws, env = dict(WS), {}
@@ -673,6 +680,8 @@ def test_v2_cell_runs_up_to_the_workspace_get(gen, v2_python, blocker_dir, tmp_p
         ws["tenantId"] = TENANT
     elif case == "us-government":
         ws.update(region="usgovvirginia", tenantId=TENANT)
+    elif case == "china":
+        ws.update(region="chinaeast2")
     elif case == "hostile-names":
         ws.update(resourceGroup="rg\"'\n\\x", workspaceName='ws\u202e"""{x}%s')
     cell = gen("azureSetupCell", "azure-v2", ws, {"experimentName": "demo"})
@@ -681,7 +690,9 @@ def test_v2_cell_runs_up_to_the_workspace_get(gen, v2_python, blocker_dir, tmp_p
     res = run.result
 
     # The client was built, offline, with exactly our values.
-    cloud = "AzureUSGovernment" if case == "us-government" else "AzureCloud"
+    cloud = {"us-government": "AzureUSGovernment", "china": "AzureChinaCloud"}.get(
+        case, "AzureCloud"
+    )
     assert res["ml_client"] == {
         "type": "azure.ai.ml._ml_client.MLClient",
         "subscription_id": ws["subscriptionId"],
@@ -718,6 +729,37 @@ def test_v2_cell_runs_up_to_the_workspace_get(gen, v2_python, blocker_dir, tmp_p
         # DefaultAzureCredential: no AZURE_* variables, no az CLI here; managed identity (IMDS).
         assert targets == {("connect", "('169.254.169.254', 80)")}, targets
         assert "ManagedIdentityCredential" in res["message"]
+
+
+def test_uri_comparison_ignores_api_version_and_query(gen):
+    """The cells' check of Azure's URI against the panel's, on the forms the SDKs produce."""
+    cell = gen("azureSetupCell", "azure-v2", WS, {})
+    func = next(
+        n
+        for n in ast.parse(cell).body
+        if isinstance(n, ast.FunctionDef) and n.name == "_workspace_key"
+    )
+    ns: dict = {}
+    exec(compile(ast.Module(body=[func], type_ignores=[]), "cell", "exec"), ns)  # noqa: S102
+    key = ns["_workspace_key"]
+    panel = gen("azureTrackingUri", WS)
+    scope = panel.split("/mlflow/v1.0", 1)[1]
+    host = "westeurope.api.azureml.ms"
+    # ARM's property; azureml-mlflow's v2 rewrite; SDK v1's form (trailing "?"); other casing.
+    for same in (
+        panel,
+        f"azureml://{host}/mlflow/v2.0{scope}",
+        f"azureml://{host}/mlflow/v2.0{scope}?",
+        f"azureml://WestEurope.api.azureml.ms/mlflow/v1.0{scope.upper()}",
+    ):
+        assert key(same) == key(panel), same
+    # A private-link workspace, another region, another workspace: reported.
+    for other in (
+        f"azureml://0f0e0d0c-1111-2222-3333-444455556666.workspace.{host}/mlflow/v1.0{scope}",
+        f"azureml://eastus.api.azureml.ms/mlflow/v1.0{scope}",
+        panel.replace("ws-demo_1", "ws-other"),
+    ):
+        assert key(other) != key(panel), other
 
 
 def test_v2_cell_warns_for_the_pair_pip_picks_today(
