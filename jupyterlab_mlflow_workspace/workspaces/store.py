@@ -19,7 +19,7 @@ from ..handlers.base import WorkspaceError
 from .model import Credentials, Workspace
 
 SCHEMA_VERSION = 2
-_WORKSPACE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
+_WORKSPACE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}\Z")
 _AZURE_FIELDS = ("subscription_id", "resource_group", "workspace_name", "region", "tenant_id")
 
 
