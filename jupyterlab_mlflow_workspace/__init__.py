@@ -32,6 +32,41 @@ def connect(
     return _connect(workspace, experiment, mlflow_workspace=mlflow_workspace, quiet=quiet)
 
 
+def deploy_local(
+    model_uri,
+    *,
+    workspace: str | None = None,
+    name: str | None = None,
+    wait: bool = True,
+    port: int | None = None,
+    quiet: bool = False,
+) -> dict:
+    """Serve a model as a local web service run by the Jupyter server that started this kernel.
+
+    See ``jupyterlab_mlflow_workspace.kernel.deploy.deploy_local``; imported on call, like
+    ``connect``.
+    """
+    from .kernel.deploy import deploy_local as _deploy_local
+
+    return _deploy_local(
+        model_uri, workspace=workspace, name=name, wait=wait, port=port, quiet=quiet
+    )
+
+
+def load_ipython_extension(ipython) -> None:
+    """``%load_ext jupyterlab_mlflow_workspace``: push this kernel's metrics live to JupyterLab."""
+    from .live.magic import load_ipython_extension as _load
+
+    _load(ipython)
+
+
+def unload_ipython_extension(ipython) -> None:
+    """``%unload_ext jupyterlab_mlflow_workspace``: stop pushing metrics live."""
+    from .live.magic import unload_ipython_extension as _unload
+
+    _unload(ipython)
+
+
 def _jupyter_labextension_paths():
     return [{"src": "labextension", "dest": "jupyterlab-mlflow-workspace"}]
 

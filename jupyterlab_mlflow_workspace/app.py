@@ -13,6 +13,7 @@ from traitlets import Bool, Dict, Float, Int, List, Unicode, default
 
 from . import __version__
 from .bridge import RuntimeFile
+from .deploy import LocalDeployments
 from .local.redact import RedactingFilter
 from .local.server import LocalMlflowServer
 from .processes import Supervisor
@@ -82,6 +83,13 @@ class MlflowWorkspaceApp(ExtensionApp):
             admin_workspaces=self.workspaces,
             store=WorkspaceStore(self.store_dir),
         )
+        self.deployments = LocalDeployments(
+            state_dir=os.path.join(os.path.dirname(state_dir), "deployments"),
+            supervisor=self.supervisor,
+            registry=self.registry,
+            resolve_workspace=self.resolve_workspace,
+            log=self.log,
+        )
         self._install_log_filter()
         self.upstream = Upstream(
             timeout=self.request_timeout,
@@ -130,5 +138,6 @@ class MlflowWorkspaceApp(ExtensionApp):
     async def stop_extension(self):
         self.bridge.stop()
         self.upstream.close()
+        await self.deployments.close()
         await self.supervisor.stop_all()
         await self.local.close()

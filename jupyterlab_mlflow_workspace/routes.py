@@ -7,6 +7,13 @@ works under JupyterHub's ``/user/<name>/``.
 from jupyter_server.utils import url_path_join
 
 from .handlers.bridge import BridgeConnectHandler
+from .handlers.deploy import (
+    DeploymentHandler,
+    DeploymentInvocationsHandler,
+    DeploymentLogHandler,
+    DeploymentPreflightHandler,
+    DeploymentsHandler,
+)
 from .handlers.info import InfoHandler
 from .handlers.local import LocalActionHandler, LocalStatusHandler
 from .handlers.proxy import ProxyHandler
@@ -14,6 +21,7 @@ from .handlers.workspaces import TestConnectionHandler, WorkspaceHandlerById, Wo
 
 NAMESPACE = "mlflow-workspace"
 _ID = r"(?P<workspace_id>[A-Za-z0-9_.-]+)"
+_DEPLOYMENT = r"(?P<deployment_id>[0-9a-f]{8})"
 
 
 def build_routes(app):
@@ -37,4 +45,10 @@ def build_routes(app):
         route("api/local/(?P<action>[a-z]+)", LocalActionHandler),
         # Kernel bridge: credentials for kernels started by this server (needs the bridge key).
         route("api/bridge/connect", BridgeConnectHandler),
+        # Local deployments (MLflow's scoring server under the supervisor) and calls to them.
+        route("api/deployments", DeploymentsHandler),
+        route("api/deployments/preflight", DeploymentPreflightHandler),
+        route(f"api/deployments/{_DEPLOYMENT}", DeploymentHandler),
+        route(f"api/deployments/{_DEPLOYMENT}/log", DeploymentLogHandler),
+        route(f"api/deployments/{_DEPLOYMENT}/invocations", DeploymentInvocationsHandler),
     ]

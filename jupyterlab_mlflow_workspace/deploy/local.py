@@ -1,0 +1,921 @@
+"""The local web service: MLflow's own scoring server (``mlflow models serve``) under the supervisor.
+
+validate → deploy → status → stop, for ``LocalDeployments``:
+
+- **validate** (the pre-flight) runs ``<python> -c <script>`` with a timeout, in the interpreter
+  that will serve: it imports MLflow, reads the model's MLmodel and requirements from the
+  workspace the model is in, imports the flavor's loader module, looks for the flavor's library,
+  the model's pip requirements and the server executable MLflow will exec, and says what is
+  missing. It dies with Jupyter (PR_SET_PDEATHSIG) and is killed on timeout.
+- **deploy** runs ``<python> -m mlflow models serve -m <uri> --env-manager local -h 127.0.0.1 -p
+  <port> -w 1`` as the supervised process ``deploy-<id>``, with the environment of the kernel
+  bridge for that workspace (tracking URI + credentials) and the interpreter's own ``bin`` first
+  on PATH (MLflow execs ``uvicorn`` by name). Ready means ``GET /ping`` answers 200 *and* the
+  listening socket belongs to our process group, so another program on the port is never taken
+  for the model. A chosen port taken meanwhile is retried on another port; an explicit port in
+  use is a 409 at once.
+- **status**: the supervisor's state (starting / ready / restarting / failed / stopped) with the
+  log tail; the list is kept in ``deployments.json`` (0600) so the panel lists it again after a
+  browser reload, and after a Jupyter restart as "stopped" (deployments stop with Jupyter).
+- **stop** stops the process group and forgets the deployment.
+
+The interpreter is the kernel's (passed through the kernel bridge) or Jupyter's own; never a
+path from the browser (see handlers/deploy.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import sys
+import time
+from dataclasses import dataclass, field, fields
+
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
+
+from ..handlers.base import WorkspaceError
+from ..handlers.bridge import kernel_env
+from ..local.redact import redact
+from ..processes import ProcessFailed, ProcessSpec, Supervisor, procinfo
+
+PREFIX = "deploy-"
+STATE_FILE = "deployments.json"
+ENV_MANAGER = "local"
+HOST = "127.0.0.1"
+MAX_URI = 4096
+MAX_NAME = 100
+LOG_LINES = 200
+PORT_ATTEMPTS = 3
+MARK = "@@MLFLOW_WORKSPACE_PREFLIGHT@@"
+_PORT_IN_USE = re.compile(r"(?i)address already in use|errno 98\b")
+_CAUSE = re.compile(r"^\s*(?:[A-Za-z_][\w.]*(?:Error|Exception|Exit)\b:?.*|ERROR:\s+\S.*)$")
+# Variables of Jupyter's own environment that must not reach the server of another interpreter
+# or another workspace: the workspace's own values (kernel_env) are added back.
+_DROPPED = (
+    "MLFLOW_TRACKING_URI", "MLFLOW_TRACKING_TOKEN", "MLFLOW_TRACKING_USERNAME",
+    "MLFLOW_TRACKING_PASSWORD", "MLFLOW_WORKSPACE", "MLFLOW_REGISTRY_URI", "MLFLOW_RUN_CONTEXT",
+    "PYTHONHOME", "VIRTUAL_ENV", "__PYVENV_LAUNCHER__", "JUPYTER_MLFLOW_WORKSPACE_RUNTIME",
+)  # fmt: skip
+
+# Runs in the serving interpreter: python -c PREFLIGHT <model_uri> <jupyter pid>. Prints one line
+# MARK + JSON at the end; never raises.
+PREFLIGHT = r"""
+import json, os, shutil, sys
+MARK = "@@MLFLOW_WORKSPACE_PREFLIGHT@@"
+try:
+    import ctypes, signal
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: die with Jupyter
+except Exception:
+    pass
+if len(sys.argv) > 2 and os.getppid() != int(sys.argv[2]):
+    os._exit(3)
+uri = sys.argv[1]
+out = {"python": sys.executable, "python_version": "%d.%d.%d" % sys.version_info[:3],
+       "mlflow_version": None, "flavors": [], "loader_module": None, "missing": [],
+       "mismatched": [], "warnings": [], "error": None}
+LIBS = {"sklearn": ("sklearn", "scikit-learn"), "xgboost": ("xgboost", "xgboost"),
+        "lightgbm": ("lightgbm", "lightgbm"), "catboost": ("catboost", "catboost"),
+        "pytorch": ("torch", "torch"), "tensorflow": ("tensorflow", "tensorflow"),
+        "keras": ("keras", "keras"), "transformers": ("transformers", "transformers"),
+        "sentence_transformers": ("sentence_transformers", "sentence-transformers"),
+        "onnx": ("onnxruntime", "onnxruntime"), "statsmodels": ("statsmodels", "statsmodels"),
+        "prophet": ("prophet", "prophet"), "spacy": ("spacy", "spacy"), "h2o": ("h2o", "h2o"),
+        "spark": ("pyspark", "pyspark"), "paddle": ("paddle", "paddlepaddle"),
+        "pmdarima": ("pmdarima", "pmdarima"), "langchain": ("langchain", "langchain")}
+
+def first_line(error):
+    text = str(error).strip().splitlines()
+    return "%s: %s" % (type(error).__name__, (text[0] if text else "")[:500])
+
+def done():
+    print(MARK + json.dumps(out), flush=True)
+    sys.stdout.flush()
+    os._exit(0)
+
+try:
+    import mlflow
+    out["mlflow_version"] = getattr(mlflow, "__version__", None)
+except Exception as e:
+    out["missing"].append("mlflow")
+    out["error"] = "MLflow cannot be imported in this interpreter (%s)" % first_line(e)
+    done()
+try:
+    from mlflow.models import Model
+    model = Model.load(uri)
+except Exception as e:
+    out["error"] = "The model could not be read (%s)" % first_line(e)
+    done()
+flavors = model.flavors or {}
+out["flavors"] = sorted(flavors)
+pyfunc = flavors.get("python_function")
+if not pyfunc:
+    out["error"] = ("The model has no python_function flavor, which the scoring server needs "
+                    "(flavors: %s)" % ", ".join(sorted(flavors)))
+    done()
+logged = str(pyfunc.get("python_version") or "")
+if logged and logged.split(".")[:2] != out["python_version"].split(".")[:2]:
+    out["warnings"].append("The model was logged with Python %s; this interpreter is Python %s"
+                           % (logged, out["python_version"]))
+loader = pyfunc.get("loader_module")
+out["loader_module"] = loader
+import importlib, importlib.util
+if loader:
+    try:
+        importlib.import_module(loader)
+    except ModuleNotFoundError as e:
+        out["missing"].append(e.name or loader)
+    except Exception as e:
+        out["error"] = "The flavor's module %s cannot be imported (%s)" % (loader, first_line(e))
+for flavor in sorted(flavors):
+    module, package = LIBS.get(flavor, (None, None))
+    if module and importlib.util.find_spec(module) is None:
+        out["missing"].append(package)
+try:
+    from mlflow.pyfunc import scoring_server
+    command = scoring_server.get_cmd(os.devnull, port=1, host="127.0.0.1", timeout=60,
+                                     nworkers=1)[0]
+    exe = command.split()[0] if command else ""
+    if exe and "/" not in exe and shutil.which(exe) is None:
+        out["missing"].append(exe)
+except ModuleNotFoundError as e:
+    out["missing"].append(e.name or "the scoring server's dependencies")
+except Exception as e:
+    out["warnings"].append("Could not check the scoring server (%s)" % first_line(e))
+requirements = None
+try:
+    from mlflow.artifacts import download_artifacts
+    base = uri.rstrip("/")
+    if base.startswith("models:/"):
+        from mlflow.store.artifact.models_artifact_repo import ModelsArtifactRepository
+        base = ModelsArtifactRepository.get_underlying_uri(base).rstrip("/")
+    with open(download_artifacts(artifact_uri=base + "/requirements.txt")) as handle:
+        requirements = handle.read().splitlines()
+except Exception as e:
+    out["warnings"].append("The model's requirements.txt could not be read (%s)" % first_line(e))
+if requirements:
+    from importlib import metadata
+    from packaging.requirements import Requirement
+    for line in requirements:
+        line = line.split("#", 1)[0].strip()
+        if not line or line.startswith("-"):
+            continue
+        try:
+            req = Requirement(line)
+        except Exception:
+            continue
+        if req.marker is not None and not req.marker.evaluate():
+            continue
+        try:
+            installed = metadata.version(req.name)
+        except metadata.PackageNotFoundError:
+            if line not in out["missing"] and req.name not in out["missing"]:
+                out["missing"].append(line)
+            continue
+        if req.specifier and not req.specifier.contains(installed, prereleases=True):
+            out["mismatched"].append({"requirement": line, "installed": installed})
+done()
+"""
+
+
+class DeployError(WorkspaceError):
+    """A failed deployment: ``details`` (deployment, log, preflight) go into the error body."""
+
+    def __init__(self, message, *, status, reason, details=None):
+        super().__init__(message, status=status, reason=reason)
+        self.details = dict(details or {})
+
+
+@dataclass
+class _Record:
+    """One deployment; everything but the runtime fields is saved in deployments.json."""
+
+    id: str
+    name: str
+    model_uri: str
+    workspace_id: str
+    workspace_name: str
+    python: str
+    python_source: str  # "kernel" (through the bridge) or "server" (Jupyter's interpreter)
+    requested_port: int | None
+    port: int | None = None
+    created_at: float = 0.0
+    ready_at: float | None = None
+    phase: str = "validating"  # validating | starting | running | failed | stopped
+    message: str = ""
+    preflight: dict | None = None
+    target: str = "local"
+    env_manager: str = ENV_MANAGER
+    # runtime only
+    task: asyncio.Task | None = field(default=None, repr=False)
+    stopping: bool = False
+
+    def saved(self) -> dict:
+        return {name: getattr(self, name) for name in _SAVED}
+
+
+_SAVED = tuple(f.name for f in fields(_Record) if f.name not in ("task", "stopping"))
+
+
+class LocalDeployments:
+    """The "local" target. Drive it from the server's event loop (as the supervisor)."""
+
+    def __init__(
+        self,
+        *,
+        state_dir: str,
+        supervisor: Supervisor,
+        registry,
+        resolve_workspace,
+        python: str | None = None,
+        preflight_timeout: float = 120.0,
+        ready_timeout: float = 300.0,
+        request_timeout: float = 120.0,
+        log=None,
+    ):
+        self.state_dir = os.path.abspath(state_dir)
+        os.makedirs(self.state_dir, mode=0o700, exist_ok=True)
+        self.python = python or sys.executable
+        self.preflight_timeout = preflight_timeout
+        self.ready_timeout = ready_timeout
+        self.request_timeout = request_timeout
+        self._supervisor = supervisor
+        self._registry = registry
+        self._resolve = resolve_workspace
+        self._log = log
+        self._records: dict[str, _Record] = {}
+        self._closing = False
+        self._http = AsyncHTTPClient(
+            force_instance=True, max_clients=32, max_body_size=256 * 1024 * 1024
+        )
+        self._load()
+        supervisor.on_change(self._on_change)
+
+    # --- status ----------------------------------------------------------------------------
+
+    def list(self) -> list[dict]:
+        records = sorted(self._records.values(), key=lambda r: (r.created_at, r.id))
+        return [self._public(r) for r in records]
+
+    def get(self, deployment_id: str) -> dict:
+        return self._public(self._record(deployment_id))
+
+    def log_tail(self, deployment_id: str, lines: int = LOG_LINES) -> list[str]:
+        record = self._record(deployment_id)
+        return self._tail(record.id, lines)
+
+    # --- validate ----------------------------------------------------------------------------
+
+    async def validate(
+        self, *, model_uri, workspace=None, tracking_uri=None, python=None, python_source="server"
+    ) -> dict:
+        """The pre-flight alone: what the interpreter lacks to serve the model (no process kept)."""
+        model_uri = _check_uri(model_uri)
+        python = self._check_python(python)
+        ws = await self._workspace(workspace, tracking_uri)
+        result, lines = await self._preflight(python, model_uri, self._env(python, ws))
+        return {**result, "python_source": python_source, "workspace": _ws_public(ws),
+                "log": self._redact_lines(lines[-LOG_LINES:])}  # fmt: skip
+
+    # --- deploy ------------------------------------------------------------------------------
+
+    async def deploy(
+        self,
+        *,
+        model_uri,
+        workspace=None,
+        tracking_uri=None,
+        python=None,
+        python_source="server",
+        name=None,
+        port=None,
+        preflight=True,
+        wait=True,
+    ) -> dict:
+        """Start a deployment; with ``wait`` return once it is ready or raise DeployError."""
+        if self._closing:
+            raise WorkspaceError("Jupyter is shutting down", status=503, reason="shutting_down")
+        model_uri = _check_uri(model_uri)
+        python = self._check_python(python)
+        name = _check_name(name, model_uri)
+        port = _check_port(port)
+        if port is not None:
+            self._check_port_free(port)
+        ws = await self._workspace(workspace, tracking_uri)
+        record = _Record(
+            id=secrets.token_hex(4),
+            name=name,
+            model_uri=model_uri,
+            workspace_id=ws.id,
+            workspace_name=ws.name,
+            python=python,
+            python_source=python_source,
+            requested_port=port,
+            created_at=time.time(),
+            phase="validating" if preflight else "starting",
+        )
+        self._records[record.id] = record
+        self._save()
+        record.task = asyncio.create_task(
+            self._run(record, ws, bool(preflight)), name=f"deploy {record.id}"
+        )
+        if not wait:
+            return self._public(record)
+        await asyncio.shield(record.task)  # a client that goes away does not cancel the deploy
+        public = self._public(record)
+        if public["state"] != "ready":
+            raise self._failure(record)
+        return public
+
+    async def _run(self, record: _Record, ws, preflight: bool) -> None:
+        env = self._env(record.python, ws)
+        self._write_log(record.id, [], truncate=True)
+        try:
+            if preflight:
+                result, lines = await self._preflight(record.python, record.model_uri, env)
+                self._write_log(record.id, ["[preflight] " + line for line in lines])
+                record.preflight = result
+                if not result["ok"]:
+                    record.phase, record.message = "failed", result["message"]
+                    return
+            record.phase = "starting"
+            self._save()
+            await self._start(record, env)
+        except asyncio.CancelledError:
+            if not record.stopping:
+                record.phase, record.message = "stopped", "Stopped when Jupyter stopped"
+            raise
+        except Exception as error:  # a bug here must show as a failed deployment, not a hang
+            if self._log:
+                self._log.exception("Deployment %s failed", record.id)
+            record.phase, record.message = "failed", f"Unexpected error: {error}"
+        finally:
+            self._save()
+
+    async def _start(self, record: _Record, env: dict) -> None:
+        for attempt in range(PORT_ATTEMPTS):
+            port = record.requested_port or self._choose_port()
+            record.port = port
+            self._save()
+            spec = ProcessSpec(
+                name=PREFIX + record.id,
+                argv=self._argv(record, port),
+                env=env,
+                cwd=self.state_dir,
+                log_path=self._log_path(record.id),
+                ready=self._readiness(PREFIX + record.id, port),
+                ready_timeout=self.ready_timeout,
+                redact=self._redact,
+            )
+            started = time.monotonic()
+            try:
+                await self._supervisor.start(spec)
+            except ProcessFailed as error:
+                if record.stopping:
+                    return
+                tail = _last_attempt(error.log_tail)
+                in_use = any(_PORT_IN_USE.search(line) for line in tail)
+                if in_use and record.requested_port is None and attempt + 1 < PORT_ATTEMPTS:
+                    if self._log:
+                        self._log.warning("Port %s was taken meanwhile; trying another", port)
+                    continue
+                record.phase = "failed"
+                if in_use:
+                    record.message = f"Port {port} is in use by another program."
+                else:
+                    cause = _cause(tail)
+                    record.message = f"The scoring server did not start: {error.message}" + (
+                        f". {cause}" if cause else ""
+                    )
+                return
+            record.phase = "running"
+            record.ready_at = time.time()
+            record.message = ""
+            if self._log:
+                self._log.info(
+                    "Deployment %s (%s) ready on port %s after %.1f s",
+                    record.id, record.model_uri, port, time.monotonic() - started,
+                )  # fmt: skip
+            return
+
+    # --- stop --------------------------------------------------------------------------------
+
+    async def stop(self, deployment_id: str, *, forget: bool = True) -> dict:
+        """Stop the scoring server (its whole process group); by default forget the deployment."""
+        record = self._record(deployment_id)
+        record.stopping = True
+        if record.task is not None and not record.task.done():
+            record.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await record.task
+        await self._supervisor.stop(PREFIX + record.id)
+        record.phase, record.message = "stopped", ""
+        public = self._public(record)
+        if forget:
+            self._records.pop(record.id, None)
+            for path in (self._log_path(record.id), self._log_path(record.id) + ".1"):
+                with contextlib.suppress(OSError):
+                    os.remove(path)
+        self._save()
+        return public
+
+    async def close(self) -> None:
+        """For stop_extension(): stop everything, keep the list (as "stopped")."""
+        self._closing = True
+        records = list(self._records.values())
+        for record in records:
+            if record.phase in ("validating", "starting", "running"):
+                record.message = "Stopped when Jupyter stopped"
+            if record.task is not None and not record.task.done():
+                record.task.cancel()
+        tasks = [r.task for r in records if r.task is not None]
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(
+            *(self._supervisor.stop(PREFIX + r.id) for r in records), return_exceptions=True
+        )
+        for record in records:
+            if record.phase != "failed":
+                record.phase = "stopped"
+        self._save()
+        self._http.close()
+
+    # --- calling the scoring server ----------------------------------------------------------
+
+    async def invoke(self, deployment_id: str, body: bytes, content_type: str):
+        """POST ``body`` to the deployment's /invocations; return (status, content type, body).
+
+        The target is the stored deployment's port on 127.0.0.1, never anything from the request.
+        """
+        record = self._record(deployment_id)
+        state = self._public(record)["state"]
+        if state != "ready" or not record.port:
+            raise WorkspaceError(
+                f"The deployment {record.name!r} is not ready (state: {state})",
+                status=409,
+                reason="not_ready",
+            )
+        request = HTTPRequest(
+            f"http://{HOST}:{record.port}/invocations",
+            method="POST",
+            body=body,
+            headers={"Content-Type": content_type, "Accept": "application/json"},
+            request_timeout=self.request_timeout,
+            connect_timeout=10.0,
+            follow_redirects=False,
+            decompress_response=False,
+        )
+        try:
+            response = await self._http.fetch(request, raise_error=False)
+        except HTTPClientError as error:  # pragma: no cover - raise_error=False returns these
+            response = error.response
+        except Exception as error:  # noqa: BLE001 - transport failures in plain words
+            raise WorkspaceError(
+                f"The scoring server of {record.name!r} did not answer ({error})",
+                status=502,
+                reason="scoring_unreachable",
+            ) from None
+        if response is None or response.code == 599:
+            detail = getattr(response, "error", None) or "no answer"
+            raise WorkspaceError(
+                f"The scoring server of {record.name!r} did not answer ({detail})",
+                status=502,
+                reason="scoring_unreachable",
+            )
+        return (
+            response.code,
+            response.headers.get("Content-Type", "application/json"),
+            response.body or b"",
+        )
+
+    # --- internals ---------------------------------------------------------------------------
+
+    def _record(self, deployment_id: str) -> _Record:
+        record = self._records.get(deployment_id)
+        if record is None:
+            raise WorkspaceError(
+                "There is no deployment with this id", status=404, reason="unknown_deployment"
+            )
+        return record
+
+    def _public(self, record: _Record) -> dict:
+        proc = self._supervisor.status(PREFIX + record.id)
+        state, message = record.phase, record.message
+        if record.phase == "running":
+            state = proc["state"]
+            message = proc["message"] or message
+        elif record.phase == "starting" and proc["state"] in ("restarting", "failed"):
+            state = proc["state"]
+        pid = proc["pid"] if proc["state"] in ("ready", "restarting", "starting") else None
+        ready = state == "ready"
+        return {
+            "id": record.id,
+            "name": record.name,
+            "target": record.target,
+            "model_uri": record.model_uri,
+            "workspace": {"id": record.workspace_id, "name": record.workspace_name},
+            "python": record.python,
+            "python_source": record.python_source,
+            "env_manager": record.env_manager,
+            "state": state,
+            "message": message,
+            "port": record.port,
+            "scoring_uri": f"http://{HOST}:{record.port}/invocations" if record.port else None,
+            "url": f"http://{HOST}:{record.port}" if ready else None,
+            "pid": pid,
+            "pgid": proc["pgid"] if pid else None,
+            "restarts": proc["restarts"],
+            "created_at": record.created_at,
+            "ready_at": record.ready_at,
+            "started_in": (record.ready_at - record.created_at) if record.ready_at else None,
+            "preflight": record.preflight,
+        }
+
+    def _failure(self, record: _Record) -> DeployError:
+        public = self._public(record)
+        preflight_failed = record.preflight is not None and not record.preflight.get("ok")
+        in_use = record.message.startswith("Port ") and "in use" in record.message
+        return DeployError(
+            public["message"] or f"The deployment ended in state {public['state']}",
+            status=422 if preflight_failed else 409 if in_use else 503,
+            reason="preflight_failed" if preflight_failed else
+            "port_in_use" if in_use else "deploy_failed",
+            details={"deployment": public, "log": self._tail(record.id, LOG_LINES)},
+        )  # fmt: skip
+
+    async def _workspace(self, workspace_id, tracking_uri):
+        """The workspace the model is in: by id, else by the kernel's tracking URI, else default."""
+        if workspace_id is not None:
+            if not isinstance(workspace_id, str) or not workspace_id:
+                raise WorkspaceError(
+                    "The workspace must be an id (a string)", status=400, reason="bad_request"
+                )
+            return await self._resolve(workspace_id)
+        workspaces = self._registry.list()
+        if tracking_uri:
+            if not isinstance(tracking_uri, str):
+                raise WorkspaceError(
+                    "The tracking URI must be a string", status=400, reason="bad_request"
+                )
+            wanted = tracking_uri.rstrip("/")
+            for ws in workspaces:
+                if wanted in {(ws.tracking_uri or "").rstrip("/"), (ws.url or "").rstrip("/")}:
+                    return await self._resolve(ws.id)
+            raise WorkspaceError(
+                "MLflow in this kernel points at a tracking server that is not one of this "
+                "Jupyter server's workspaces; pass workspace=<id>.",
+                status=400,
+                reason="unknown_tracking_uri",
+            )
+        return await self._resolve(workspaces[0].id)
+
+    def _check_python(self, python) -> str:
+        python = python or self.python
+        if not isinstance(python, str) or not os.path.isabs(python):
+            raise WorkspaceError(
+                "The interpreter must be an absolute path", status=400, reason="bad_python"
+            )
+        if not (os.path.isfile(python) and os.access(python, os.X_OK)):
+            raise WorkspaceError(
+                f"The interpreter {python} does not exist or cannot be run",
+                status=400,
+                reason="bad_python",
+            )
+        return python
+
+    def _env(self, python: str, ws) -> dict:
+        env = {k: v for k, v in os.environ.items() if k not in _DROPPED}
+        if python != sys.executable:
+            env.pop("PYTHONPATH", None)  # Jupyter's, not that interpreter's
+        bindir = os.path.dirname(python)
+        env["PATH"] = os.pathsep.join(filter(None, [bindir, env.get("PATH")]))
+        if os.path.isfile(os.path.join(os.path.dirname(bindir), "pyvenv.cfg")):
+            env["VIRTUAL_ENV"] = os.path.dirname(bindir)
+        uri = ws.tracking_uri or ws.url
+        if uri:
+            env.update(kernel_env(ws, uri))
+        env.update({"MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "1",
+                    "PYTHONUNBUFFERED": "1"})  # fmt: skip
+        # A tracking server that does not answer must end in an error, not minutes of retries.
+        env.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "2")
+        env.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "30")
+        return env
+
+    def _argv(self, record: _Record, port: int) -> list[str]:
+        return [
+            record.python, "-m", "mlflow", "models", "serve", "-m", record.model_uri,
+            "--env-manager", ENV_MANAGER, "-h", HOST, "-p", str(port), "-w", "1",
+        ]  # fmt: skip
+
+    async def _preflight(self, python: str, model_uri: str, env: dict) -> tuple[dict, list[str]]:
+        """Run the pre-flight script; return (result, output lines). Never raises (but cancel)."""
+        started = time.monotonic()
+        try:
+            process = await asyncio.create_subprocess_exec(
+                python, "-c", PREFLIGHT, model_uri, str(os.getpid()),
+                stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.STDOUT, env=env, cwd=self.state_dir,
+                start_new_session=True,
+            )  # fmt: skip
+        except OSError as error:
+            return _verdict({"error": f"{python} cannot be run ({error.strerror})"}), []
+        try:
+            output, _ = await asyncio.wait_for(process.communicate(), self.preflight_timeout)
+        except asyncio.TimeoutError:
+            _kill_group(process.pid)
+            await process.wait()
+            error = (
+                f"The pre-flight did not finish within {self.preflight_timeout:g} s "
+                "(is the tracking server reachable?)"
+            )
+            return _verdict({"error": error}), []
+        except asyncio.CancelledError:
+            _kill_group(process.pid)
+            raise
+        finally:
+            if process.returncode is None:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(process.wait(), 5)
+        lines = output.decode("utf-8", "replace").splitlines()
+        answer = None
+        for index in range(len(lines) - 1, -1, -1):
+            if lines[index].startswith(MARK):
+                with contextlib.suppress(ValueError):
+                    answer = json.loads(lines[index][len(MARK) :])
+                del lines[index]
+                break
+        if not isinstance(answer, dict):
+            cause = _cause(lines[-40:])
+            answer = {
+                "error": f"The pre-flight in {python} ended without an answer (exit code "
+                f"{process.returncode})" + (f": {cause}" if cause else "")
+            }
+        answer["seconds"] = round(time.monotonic() - started, 2)
+        return _verdict(answer), lines
+
+    def _readiness(self, name: str, port: int):
+        async def ready() -> bool:
+            try:
+                response = await self._http.fetch(
+                    f"http://{HOST}:{port}/ping", raise_error=False, request_timeout=2.0
+                )
+            except Exception:  # noqa: BLE001 - not up yet
+                return False
+            if response.code != 200:
+                return False
+            pgid = self._supervisor.status(name)["pgid"]
+            return pgid is not None and _listener_in_group(port, pgid)
+
+        return ready
+
+    def _choose_port(self) -> int:
+        used = {r.port for r in self._records.values() if r.port and r.phase != "stopped"}
+        for _ in range(20):
+            port = _free_port()
+            if port not in used:
+                return port
+        return _free_port()
+
+    def _check_port_free(self, port: int) -> None:
+        for record in self._records.values():
+            if record.port == port and self._public(record)["state"] in (
+                "validating", "starting", "ready", "restarting"
+            ):  # fmt: skip
+                raise WorkspaceError(
+                    f"Port {port} is used by the deployment {record.name!r}",
+                    status=409,
+                    reason="port_in_use",
+                )
+        if not _port_free(port):
+            raise WorkspaceError(
+                f"Port {port} is in use by another program; choose another port or leave it "
+                "empty to pick a free one.",
+                status=409,
+                reason="port_in_use",
+            )
+
+    def _on_change(self, name: str, status: dict) -> None:
+        if name.startswith(PREFIX) and name[len(PREFIX) :] in self._records:
+            self._save()
+
+    # --- files -------------------------------------------------------------------------------
+
+    def _log_path(self, deployment_id: str) -> str:
+        return os.path.join(self.state_dir, f"{deployment_id}.log")
+
+    def _write_log(self, deployment_id: str, lines: list[str], truncate: bool = False) -> None:
+        flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if truncate else os.O_APPEND)
+        fd = os.open(self._log_path(deployment_id), flags, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", errors="replace") as handle:
+            for line in lines:
+                handle.write(line + "\n")
+
+    def _tail(self, deployment_id: str, lines: int) -> list[str]:
+        lines = max(0, min(int(lines), 5000))
+        try:
+            with open(self._log_path(deployment_id), "rb") as handle:
+                size = handle.seek(0, os.SEEK_END)
+                handle.seek(max(0, size - 256 * 1024))
+                data = handle.read()
+        except OSError:
+            return []
+        text = data.decode("utf-8", "replace").splitlines()
+        return self._redact_lines(text[-lines:] if lines else [])
+
+    def _redact(self, line: str) -> str:
+        try:
+            known = self._registry.secrets()
+        except Exception:  # noqa: BLE001
+            known = []
+        return redact(line, known)
+
+    def _redact_lines(self, lines: list[str]) -> list[str]:
+        try:
+            known = self._registry.secrets()
+        except Exception:  # noqa: BLE001
+            known = []
+        return [redact(line, known) for line in lines]
+
+    def _save(self) -> None:
+        data = {"version": 1, "deployments": [r.saved() for r in self._records.values()]}
+        path = os.path.join(self.state_dir, STATE_FILE)
+        tmp = f"{path}.tmp"
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(tmp)
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                json.dump(data, handle, indent=1)
+            os.replace(tmp, path)
+        except OSError as error:
+            if self._log:
+                self._log.warning("Could not save the deployments list: %s", error)
+
+    def _load(self) -> None:
+        try:
+            with open(os.path.join(self.state_dir, STATE_FILE)) as handle:
+                data = json.load(handle)
+        except (OSError, ValueError):
+            return
+        names = set(_SAVED)
+        for item in data.get("deployments", []) if isinstance(data, dict) else []:
+            try:
+                record = _Record(**{k: v for k, v in item.items() if k in names})
+            except TypeError:
+                continue
+            if not re.fullmatch(r"[0-9a-f]{8}", str(record.id)):
+                continue
+            if record.phase in ("validating", "starting", "running"):
+                record.message = "Stopped when Jupyter stopped"
+            if record.phase != "failed":
+                record.phase = "stopped"
+            self._records[record.id] = record
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _verdict(answer: dict) -> dict:
+    """Complete a pre-flight answer with ``ok`` and one message in plain words."""
+    result = {
+        "python": None, "python_version": None, "mlflow_version": None, "flavors": [],
+        "loader_module": None, "missing": [], "mismatched": [], "warnings": [], "error": None,
+        **answer,
+    }  # fmt: skip
+    missing = [str(m) for m in result["missing"]]
+    if result["error"]:
+        message = result["error"]
+        if missing:
+            message += f"; missing: {', '.join(missing)}"
+    elif missing:
+        message = (
+            f"The interpreter {result['python']} cannot serve this model; missing: "
+            f"{', '.join(missing)}. Install them in the kernel's environment (%pip install …) "
+            "and deploy again."
+        )
+    else:
+        message = ""
+    result["ok"] = not result["error"] and not missing
+    result["message"] = message
+    return result
+
+
+def _check_uri(model_uri) -> str:
+    if not isinstance(model_uri, str) or not model_uri.strip():
+        raise WorkspaceError("A model URI is required", status=400, reason="bad_model_uri")
+    model_uri = model_uri.strip()
+    if (
+        len(model_uri) > MAX_URI
+        or model_uri.startswith("-")
+        or any(ord(c) < 32 or ord(c) == 127 for c in model_uri)
+    ):
+        raise WorkspaceError(
+            "This is not a model URI (runs:/…, models:/… or a path)",
+            status=400,
+            reason="bad_model_uri",
+        )
+    return model_uri
+
+
+def _check_name(name, model_uri: str) -> str:
+    if name is None or name == "":
+        return model_uri.rstrip("/").rsplit("/", 1)[-1][:MAX_NAME] or "model"
+    if not isinstance(name, str) or len(name) > MAX_NAME or any(ord(c) < 32 for c in name):
+        raise WorkspaceError(
+            f"The name must be text of at most {MAX_NAME} characters",
+            status=400,
+            reason="bad_name",
+        )
+    return name.strip() or "model"
+
+
+def _check_port(port):
+    if port is None:
+        return None
+    if isinstance(port, bool) or not isinstance(port, int) or not 1024 <= port <= 65535:
+        raise WorkspaceError(
+            "The port must be a number from 1024 to 65535", status=400, reason="bad_port"
+        )
+    return port
+
+
+def _ws_public(ws) -> dict:
+    return {"id": ws.id, "name": ws.name}
+
+
+def _last_attempt(lines: list[str]) -> list[str]:
+    """The log lines of the most recent start (the supervisor marks each one)."""
+    for index in range(len(lines) - 1, -1, -1):
+        if lines[index].startswith("[supervisor]") and " starting " in lines[index]:
+            return lines[index + 1 :]
+    return lines
+
+
+def _cause(lines: list[str]) -> str:
+    """The last line that names an exception or an error, for the message."""
+    for line in reversed(lines):
+        if _CAUSE.match(line) and not line.lstrip().startswith("Traceback"):
+            return line.strip()[:500]
+    return ""
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            sock.bind((HOST, port))
+        except OSError:
+            return False
+        return True
+
+
+def _kill_group(pgid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)
+
+
+def _listening_inodes(port: int) -> set[str] | None:
+    """Inodes of sockets listening on ``port`` (None: /proc/net cannot be read here)."""
+    found: set[str] = set()
+    readable = False
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as handle:
+                rows = handle.read().splitlines()[1:]
+        except OSError:
+            continue
+        readable = True
+        for row in rows:
+            cols = row.split()
+            if len(cols) > 9 and cols[3] == "0A" and int(cols[1].rsplit(":", 1)[1], 16) == port:
+                found.add(cols[9])
+    return found if readable else None
+
+
+def _listener_in_group(port: int, pgid: int) -> bool:
+    """Does a process of group ``pgid`` hold the socket listening on ``port``?"""
+    inodes = _listening_inodes(port)
+    if inodes is None:
+        return True  # cannot tell here; /ping answered
+    wanted = {f"socket:[{inode}]" for inode in inodes}
+    for pid in procinfo.group_members(pgid):
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            continue
+        for fd in fds:
+            with contextlib.suppress(OSError):
+                if os.readlink(f"/proc/{pid}/fd/{fd}") in wanted:
+                    return True
+    return False

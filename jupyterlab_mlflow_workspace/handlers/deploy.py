@@ -1,0 +1,154 @@
+"""Deployments the server part runs (target "local": MLflow's scoring server).
+
+``GET  /mlflow-workspace/api/deployments``                   the list (survives a browser reload)
+``POST /mlflow-workspace/api/deployments``                   deploy: {target, model_uri, workspace?, …}
+``POST /mlflow-workspace/api/deployments/preflight``         the pre-flight alone
+``GET  /mlflow-workspace/api/deployments/<id>``              status
+``DELETE /mlflow-workspace/api/deployments/<id>``            stop (and forget)
+``GET  /mlflow-workspace/api/deployments/<id>/log``          log tail (``?lines=``)
+``POST /mlflow-workspace/api/deployments/<id>/invocations``  forwarded to the scoring server
+
+The interpreter that serves (``python``) is accepted only from a kernel started by this server,
+proven by the bridge key of the 0600 runtime file (as for the bridge route): a path from the
+browser would let it run any binary. Without the key the server's own interpreter serves.
+"""
+
+import hmac
+import json
+
+import tornado
+
+from ..bridge import KEY_HEADER
+from ..deploy.local import DeployError
+from ..deploy.targets import TARGETS, target_for
+from .base import WorkspaceError, WorkspaceHandler
+
+SOURCE_HEADER = "X-MLflow-Workspace-Source"  # "scoring-server" on answers of the model itself
+_CONTENT_TYPES = ("application/json", "text/csv")
+
+
+class _DeployHandler(WorkspaceHandler):
+    def write_error(self, status_code, **kwargs):
+        exc_info = kwargs.get("exc_info")
+        error = exc_info[1] if exc_info else None
+        if isinstance(error, DeployError):
+            # The one error shape, plus the deployment and its log tail for the panel.
+            self.set_status(error.status)
+            self.set_header("Content-Type", "application/json")
+            payload = {"message": error.message, "reason": error.reason, **error.details}
+            self.finish(json.dumps(payload))
+            return
+        super().write_error(status_code, **kwargs)
+
+    def _from_kernel(self) -> bool:
+        """True with a valid bridge key; a wrong key is refused, none means the browser."""
+        given = self.request.headers.get(KEY_HEADER)
+        if given is None:
+            return False
+        bridge = getattr(self.ext, "bridge", None)
+        expected = getattr(bridge, "key", "") if bridge is not None else ""
+        if (
+            not given
+            or not expected
+            or not hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8"))
+        ):
+            raise WorkspaceError(
+                "The bridge key is missing or wrong", status=403, reason="bridge_key"
+            )
+        return True
+
+    def _request(self) -> tuple[object, dict]:
+        """(manager, keyword arguments shared by deploy and preflight) from the JSON body."""
+        body = self.json_body()
+        manager = target_for(self.ext, body.get("target", "local"))
+        python = body.get("python")
+        if python is not None and not self._from_kernel():
+            raise WorkspaceError(
+                "The interpreter can only be chosen by a kernel of this server (through "
+                "jupyterlab_mlflow_workspace.deploy_local); the browser deploys with the "
+                "server's own interpreter.",
+                status=403,
+                reason="python_not_allowed",
+            )
+        return manager, {
+            "model_uri": body.get("model_uri"),
+            "workspace": body.get("workspace"),
+            "tracking_uri": body.get("tracking_uri"),
+            "python": python,
+            "python_source": "kernel" if python is not None else "server",
+            **{k: body[k] for k in ("name", "port", "preflight", "wait") if k in body},
+        }
+
+
+class DeploymentsHandler(_DeployHandler):
+    @tornado.web.authenticated
+    def get(self):
+        deployments = []
+        for name in TARGETS:
+            deployments.extend(target_for(self.ext, name).list())
+        self.write_json({"targets": list(TARGETS), "deployments": deployments})
+
+    @tornado.web.authenticated
+    async def post(self):
+        manager, kwargs = self._request()
+        for flag in ("preflight", "wait"):
+            if flag in kwargs and not isinstance(kwargs[flag], bool):
+                raise WorkspaceError(
+                    f"{flag} must be true or false", status=400, reason="bad_request"
+                )
+        wait = kwargs.get("wait", True)
+        deployment = await manager.deploy(**kwargs)
+        self.write_json(deployment, status=200 if wait else 202)
+
+
+class DeploymentPreflightHandler(_DeployHandler):
+    @tornado.web.authenticated
+    async def post(self):
+        manager, kwargs = self._request()
+        for key in ("name", "port", "preflight", "wait"):
+            kwargs.pop(key, None)
+        self.write_json(await manager.validate(**kwargs))
+
+
+class DeploymentHandler(_DeployHandler):
+    @tornado.web.authenticated
+    def get(self, deployment_id):
+        self.write_json(self.ext.deployments.get(deployment_id))
+
+    @tornado.web.authenticated
+    async def delete(self, deployment_id):
+        self.write_json(await self.ext.deployments.stop(deployment_id))
+
+
+class DeploymentLogHandler(_DeployHandler):
+    @tornado.web.authenticated
+    def get(self, deployment_id):
+        try:
+            lines = int(self.get_query_argument("lines", "200"))
+        except ValueError:
+            raise WorkspaceError(
+                "lines must be a number", status=400, reason="bad_request"
+            ) from None
+        deployments = self.ext.deployments
+        self.write_json({"id": deployment_id, "log": deployments.log_tail(deployment_id, lines)})
+
+
+class DeploymentInvocationsHandler(_DeployHandler):
+    @tornado.web.authenticated
+    async def post(self, deployment_id):
+        content_type = self.request.headers.get("Content-Type") or "application/json"
+        if content_type.split(";", 1)[0].strip().lower() not in _CONTENT_TYPES:
+            raise WorkspaceError(
+                "Send application/json (or text/csv) to the scoring server",
+                status=415,
+                reason="unsupported_media_type",
+            )
+        status, answer_type, body = await self.ext.deployments.invoke(
+            deployment_id, self.request.body or b"", content_type
+        )
+        # The model's own answer, predictions or MLflow's error body, passed through unchanged.
+        self.set_status(status)
+        self.set_header("Content-Type", answer_type)
+        self.set_header(SOURCE_HEADER, "scoring-server")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(body)

@@ -1,0 +1,136 @@
+"""``deploy_local()``: serve a model as a local web service, from a kernel, through the bridge.
+
+The Jupyter server that started this kernel runs MLflow's scoring server (``mlflow models serve
+--env-manager local``) with *this kernel's* interpreter (``sys.executable``), under its process
+supervisor: the service shows under Deployments in the panel, with its log and a Stop button, and
+stops with Jupyter. Only a kernel started by that server can choose the interpreter: the call
+carries the bridge key from the 0600 runtime file (see ``connect.py``).
+
+Standard library only at import time.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import sys
+import urllib.parse
+
+from ..bridge.runtime_file import KEY_HEADER
+from .connect import _connection, _display, _read_runtime_file, _Unavailable
+
+DEPLOY_PATH = "mlflow-workspace/api/deployments"
+# The pre-flight (≤ 120 s) and the start (≤ 300 s) are bounded by the server part.
+TIMEOUT = 480.0
+MAX_ANSWER_BYTES = 4 * 1024 * 1024
+LOG_LINES_SHOWN = 25
+
+
+def deploy_local(
+    model_uri,
+    *,
+    workspace: str | None = None,
+    name: str | None = None,
+    wait: bool = True,
+    port: int | None = None,
+    quiet: bool = False,
+) -> dict:
+    """Serve ``model_uri`` (``runs:/…``, ``models:/…``, or a ``ModelInfo``) on 127.0.0.1.
+
+    ``workspace`` is the id of the workspace the model is in; by default the one MLflow in this
+    kernel points at (after ``connect()``), else the server's first workspace. With ``wait``
+    (default) returns once ``/ping`` answers, or raises RuntimeError with the reason and the log
+    tail; ``wait=False`` returns at once (follow it in the panel). Prints one line with the
+    scoring URI. Returns the deployment (``id``, ``state``, ``scoring_uri``, ``port``, …).
+    """
+    model_uri = getattr(model_uri, "model_uri", model_uri)  # a ModelInfo from log_model()
+    if not isinstance(model_uri, str) or not model_uri:
+        raise TypeError("model_uri must be a model URI such as 'runs:/<run id>/model'")
+    try:
+        info = _read_runtime_file()
+    except _Unavailable as why:
+        raise RuntimeError(
+            f"Cannot deploy from here: {why}. deploy_local() needs a kernel started by "
+            "JupyterLab with jupyterlab-mlflow-workspace; elsewhere run "
+            f"`mlflow models serve -m {model_uri} --env-manager local`."
+        ) from None
+    body = {
+        "target": "local",
+        "model_uri": model_uri,
+        "workspace": workspace,
+        "python": sys.executable,
+        "wait": bool(wait),
+    }
+    if workspace is None:
+        body["tracking_uri"] = _tracking_uri()
+    if name is not None:
+        body["name"] = name
+    if port is not None:
+        body["port"] = port
+    status, payload = _post(info, DEPLOY_PATH, body)
+    if status in (200, 202) and isinstance(payload, dict) and payload.get("id"):
+        if not quiet:
+            print(_summary(payload, wait))
+        return payload
+    raise RuntimeError(_error(status, payload))
+
+
+def _tracking_uri() -> str | None:
+    """Where MLflow in this kernel points, when it is a server the Jupyter server may know."""
+    uri = os.environ.get("MLFLOW_TRACKING_URI", "")
+    mlflow = sys.modules.get("mlflow")
+    if mlflow is not None:
+        try:
+            uri = mlflow.get_tracking_uri() or uri
+        except Exception:  # noqa: BLE001, S110 - best effort; the server then uses its default
+            pass
+    return uri if uri.startswith(("http://", "https://", "azureml://")) else None
+
+
+def _post(info: dict, path: str, body: dict) -> tuple[int, object]:
+    parts = urllib.parse.urlsplit(info["url"])
+    full_path = (parts.path or "/").rstrip("/") + "/" + path
+    headers = {"Content-Type": "application/json", KEY_HEADER: info["bridge_key"]}
+    token = info.get("token") or os.environ.get("JUPYTERHUB_API_TOKEN", "")
+    if token:
+        headers["Authorization"] = f"token {token}"
+    conn = _connection(parts)
+    conn.timeout = TIMEOUT
+    try:
+        conn.request("POST", full_path, body=json.dumps(body), headers=headers)
+        response = conn.getresponse()
+        status, raw = response.status, response.read(MAX_ANSWER_BYTES)
+    except (OSError, http.client.HTTPException) as error:
+        detail = getattr(error, "strerror", None) or str(error) or error.__class__.__name__
+        raise RuntimeError(
+            f"The Jupyter server at {_display(info['url'])} did not answer ({detail})"
+        ) from None
+    finally:
+        conn.close()
+    try:
+        return status, json.loads(raw) if raw else None
+    except ValueError:
+        return status, None
+
+
+def _summary(deployment: dict, waited: bool) -> str:
+    label = f"{deployment.get('name')!r} (deployment {deployment.get('id')})"
+    uri = deployment.get("scoring_uri") or "(port not chosen yet)"
+    if waited:
+        return f"Serving {label} at {uri}"
+    return f"Deploying {label}; scoring URI {uri} once ready (see Deployments in the panel)"
+
+
+def _error(status: int, payload) -> str:
+    if not isinstance(payload, dict):
+        return f"Deployment failed: HTTP {status} from the Jupyter server"
+    message = payload.get("message") or f"HTTP {status}"
+    if status == 404 and payload.get("reason") is None:
+        message = "the Jupyter server has no deployments route (is its extension older?)"
+    text = f"Deployment failed: {message}"
+    log = payload.get("log")
+    if isinstance(log, list) and log:
+        tail = [str(line) for line in log[-LOG_LINES_SHOWN:]]
+        text += "\n--- log tail ---\n" + "\n".join(tail)
+    return text
