@@ -33,7 +33,6 @@ import atexit
 import base64
 import contextlib
 import dataclasses
-import fcntl
 import json
 import os
 import secrets
@@ -53,6 +52,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from venvs import ensure_venv
 
 __all__ = [
     "MLFLOW2_REQUIREMENTS",
@@ -302,50 +302,9 @@ class MlflowServer:
 # MLflow 2.x virtualenv
 
 
-def _uv() -> str:
-    for candidate in (os.environ.get("UV"), str(ROOT / ".build" / "tools" / "bin" / "uv")):
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    found = shutil.which("uv")
-    if found:
-        return found
-    raise RuntimeError("uv not found: set $UV or run scripts/bootstrap.sh (it installs uv)")
-
-
-def mlflow2_install_commands(venv: Path = MLFLOW2_VENV) -> list[list[str]]:
-    uv = _uv()
-    return [
-        [uv, "venv", "-q", "--allow-existing", "-p", sys.executable, str(venv)],
-        [
-            uv,
-            "pip",
-            "install",
-            "-q",
-            "--python",
-            str(venv / "bin" / "python"),
-            *MLFLOW2_REQUIREMENTS,
-        ],
-    ]
-
-
 def ensure_mlflow2_venv(venv: Path = MLFLOW2_VENV) -> str:
     """Install MLflow 2.x into ``venv`` unless already done; returns its python. Idempotent."""
-    python = venv / "bin" / "python"
-    marker = venv / ".mlflow-servers-requirements"
-    wanted = "\n".join(MLFLOW2_REQUIREMENTS)
-    venv.parent.mkdir(parents=True, exist_ok=True)
-    with open(str(venv) + ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if python.exists() and marker.exists() and marker.read_text() == wanted:
-            return str(python)
-        for cmd in mlflow2_install_commands(venv):
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
-            if proc.returncode != 0:
-                raise RuntimeError(
-                    f"installing MLflow 2.x failed: {' '.join(cmd)}\n{proc.stdout}\n{proc.stderr}"
-                )
-        marker.write_text(wanted)
-    return str(python)
+    return ensure_venv(venv, MLFLOW2_REQUIREMENTS, timeout=900)
 
 
 # --------------------------------------------------------------------------------------------

@@ -17,7 +17,6 @@ Pre-create the virtualenvs (CI warm-up): ``python tests/python/test_azure_cells.
 from __future__ import annotations
 
 import ast
-import fcntl
 import json
 import os
 import shutil
@@ -28,6 +27,7 @@ import time
 from pathlib import Path
 
 import pytest
+from venvs import ensure_venv
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / ".build"
@@ -101,54 +101,18 @@ NETWORK_ERRORS_OF_OUR_OWN_MAKING = (
 # Virtualenvs
 
 
-def _uv() -> str:
-    for candidate in (os.environ.get("UV"), str(BUILD / "tools" / "bin" / "uv")):
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    found = shutil.which("uv")
-    if found:
-        return found
-    raise RuntimeError("uv not found: set $UV or run scripts/bootstrap.sh (it installs uv)")
-
-
 def ensure_azure_venv(name: str) -> str:
     """Create ``.build/<folder>`` with the exact pins unless already done; returns its python."""
     folder, pins = AZURE_VENVS[name]
-    venv = BUILD / folder
-    python = venv / "bin" / "python"
-    marker = venv / ".azure-cells-requirements"
     # Bytecode compiled once here: these SDKs import thousands of modules, and with
-    # PYTHONDONTWRITEBYTECODE (set in these sessions) every run would otherwise recompile them all.
-    wanted = "\n".join([*pins, "compileall"])
-    BUILD.mkdir(parents=True, exist_ok=True)
-    with open(str(venv) + ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if python.exists() and marker.exists() and marker.read_text() == wanted:
-            return str(python)
-        uv = _uv()
-        for cmd in (
-            [uv, "venv", "-q", "--allow-existing", "-p", sys.executable, str(venv)],
-            [uv, "pip", "install", "-q", "--python", str(python), *pins],
-        ):
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1200)
-            if proc.returncode != 0:
-                raise RuntimeError(
-                    f"creating {venv} failed: {' '.join(cmd)}\n{proc.stdout}\n{proc.stderr}"
-                )
-        # Best effort, like pip's own compile step: a few packages ship files that don't compile.
-        site = subprocess.run(
-            [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        subprocess.run(
-            [str(python), "-m", "compileall", "-q", "-j", "0", site],
-            capture_output=True,
-            timeout=1200,
-        )
-        marker.write_text(wanted)
-    return str(python)
+    # PYTHONDONTWRITEBYTECODE (set in some sessions) every run would otherwise recompile them all.
+    # Best effort, like pip's own compile step: a few packages ship files that do not compile.
+    compile_site = [
+        "{python}", "-c",
+        "import compileall, sysconfig; compileall.compile_dir(sysconfig.get_path('purelib'), "
+        "quiet=1, workers=0)",
+    ]  # fmt: skip
+    return ensure_venv(BUILD / folder, pins, after=[compile_site])
 
 
 # --------------------------------------------------------------------------------------------

@@ -16,20 +16,18 @@ The virtualenv is made with uv on first use (file lock + marker, so it is idempo
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import importlib.metadata
 import json
 import os
 import secrets
-import shutil
 import signal
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from test_setup_cells_property import SnippetsCli
+from venvs import ensure_venv
 
 ROOT = Path(__file__).resolve().parents[2]
 PAPERMILL_VENV = Path(os.environ.get("PAPERMILL_VENV") or ROOT / ".build" / "venv-papermill")
@@ -52,45 +50,15 @@ NOT_OUR_PACKAGE = (
 LOG_A_METRIC = 'with mlflow.start_run():\n    mlflow.log_metric("m", 1.0)\n'
 
 
-def _uv() -> str:
-    for candidate in (os.environ.get("UV"), str(ROOT / ".build" / "tools" / "bin" / "uv")):
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    found = shutil.which("uv")
-    if found:
-        return found
-    raise RuntimeError("uv not found: set $UV or run scripts/bootstrap.sh (it installs uv)")
-
-
-def papermill_install_commands(venv: Path = PAPERMILL_VENV) -> list[list[str]]:
-    uv, python = _uv(), str(venv / "bin" / "python")
-    return [
-        [uv, "venv", "-q", "--allow-existing", "-p", sys.executable, str(venv)],
-        [uv, "pip", "install", "-q", "--python", python, *PAPERMILL_REQUIREMENTS],
-        [python, "-m", "ipykernel", "install", "--sys-prefix", "--name", KERNEL_NAME],
-    ]
-
-
 def ensure_papermill_venv(venv: Path = PAPERMILL_VENV) -> str:
     """MLflow + papermill + ipykernel (not our package) in ``venv``; returns its python."""
-    python = venv / "bin" / "python"
-    marker = venv / ".setup-cells-requirements"
-    wanted = "\n".join((*PAPERMILL_REQUIREMENTS, KERNEL_NAME))
-    venv.parent.mkdir(parents=True, exist_ok=True)
-    with open(str(venv) + ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if python.exists() and marker.exists() and marker.read_text() == wanted:
-            return str(python)
-        for cmd in papermill_install_commands(venv):
-            proc = subprocess.run(
-                cmd, capture_output=True, text=True, timeout=900, env=_clean_env()
-            )
-            if proc.returncode != 0:
-                raise RuntimeError(
-                    f"setting up {venv} failed: {' '.join(cmd)}\n{proc.stdout}\n{proc.stderr}"
-                )
-        marker.write_text(wanted)
-    return str(python)
+    return ensure_venv(
+        venv,
+        PAPERMILL_REQUIREMENTS,
+        after=[["{python}", "-m", "ipykernel", "install", "--sys-prefix", "--name", KERNEL_NAME]],
+        env=_clean_env(),
+        timeout=900,
+    )
 
 
 def _clean_env(**extra: str) -> dict[str, str]:
