@@ -1,5 +1,6 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import { IWorkspaceDraft } from '../api/types';
+import { validateAzureWorkspace } from '../snippets/azure';
 
 /**
  * Check a workspace form before it is sent; the server checks again and has the last word.
@@ -25,14 +26,24 @@ export function validateDraft(
       errors.url = message;
     }
   } else {
-    for (const key of [
-      'subscription_id',
-      'resource_group',
-      'workspace_name',
-      'region'
-    ] as const) {
-      if (!(draft[key] ?? '').trim()) {
-        errors[key] = trans.__('Required for an Azure ML workspace.');
+    // The Azure naming rules live with the Azure cells; map their field names to the form's.
+    const azure = validateAzureWorkspace({
+      subscriptionId: draft.subscription_id,
+      resourceGroup: draft.resource_group,
+      workspaceName: draft.workspace_name,
+      region: draft.region,
+      tenantId: draft.tenant_id
+    });
+    const fields: Record<string, keyof IWorkspaceDraft> = {
+      subscriptionId: 'subscription_id',
+      resourceGroup: 'resource_group',
+      workspaceName: 'workspace_name',
+      region: 'region',
+      tenantId: 'tenant_id'
+    };
+    for (const [key, message] of Object.entries(azure)) {
+      if (fields[key]) {
+        errors[fields[key]] = message;
       }
     }
   }

@@ -201,7 +201,9 @@ async def test_deploy_call_compare_and_stop(
     import mlflow.tracking._tracking_service.utils as tracking_utils
 
     monkeypatch.setattr(tracking_utils, "_tracking_uri", tracking_utils._tracking_uri)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", "")
     mlflow.set_tracking_uri(mlflow_server.url)
+    monkeypatch.delenv("MLFLOW_TRACKING_URI")  # set_tracking_uri sets it, for the server too
     monkeypatch.setenv(ENV_VAR, ext.bridge.path)
     started = time.monotonic()
     kernel = await asyncio.to_thread(deploy_local, logged["runs_uri"])
