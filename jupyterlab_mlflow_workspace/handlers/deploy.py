@@ -136,6 +136,7 @@ class DeploymentLogHandler(_DeployHandler):
 class DeploymentInvocationsHandler(_DeployHandler):
     @tornado.web.authenticated
     async def post(self, deployment_id):
+        self.ext.deployments.get(deployment_id)  # a 404 first for an unknown deployment
         content_type = self.request.headers.get("Content-Type") or "application/json"
         if content_type.split(";", 1)[0].strip().lower() not in _CONTENT_TYPES:
             raise WorkspaceError(

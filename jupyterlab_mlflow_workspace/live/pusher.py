@@ -44,9 +44,12 @@ Limits: a message goes out every :data:`FLUSH_INTERVAL` s while values arrive (a
 messages per second and never more than :data:`MAX_MESSAGE_BYTES` per message, so Jupyter's
 IOPub rate limit (which, when tripped, drops the user's own output) is not approached.
 
-When the frontend closes the comm (JupyterLab does so at once when no target is registered, the
-kernel sees it when its shell channel is next free) the next batch reopens it. Outside a running
-kernel nothing is started and nothing is sent.
+When the frontend closes the comm the next batch reopens it (with a new comm id). JupyterLab
+closes a comm at once when no target is registered; the kernel sees the close when the shell (or
+the comm's subshell) is next free. A comm closed within :data:`REJECTED_WITHIN` s of its opening
+counts as refused, and batches are then discarded (``stats["discarded"]``) for a back-off of 1 s
+doubling up to 60 s before the next attempt. Outside a running kernel nothing is started and
+nothing is sent.
 
 Standard library and ``comm`` only; no tornado, no jupyter_server, no mlflow.
 """
@@ -73,6 +76,10 @@ MIN_SEND_INTERVAL = 1.0 / MAX_MESSAGES_PER_SECOND
 MAX_MESSAGE_BYTES = 256 * 1024  # the whole comm message on the wire
 ENVELOPE_RESERVE = 8 * 1024  # header, parent header, metadata, signature, comm id
 MAX_BUFFERED_POINTS = 200_000  # beyond this the oldest waiting values are dropped
+# A comm the frontend closes within REJECTED_WITHIN s of opening it was refused (JupyterLab does
+# that when no target is registered): reopen only after a back-off doubling between these bounds.
+REJECTED_WITHIN = 2.0
+REOPEN_BACKOFF = (1.0, 60.0)
 IDLE_WAKE = 5.0  # seconds; a safety net only, the hook wakes the thread
 
 log = logging.getLogger(__name__)
@@ -142,6 +149,9 @@ class Pusher:
         self._lock = threading.Lock()  # start/stop only
         self._comm: Any = None
         self._closed_comm: Any = None  # the comm the frontend closed last
+        self._opened_at = -math.inf
+        self._backoff = 0.0
+        self._reopen_at = -math.inf
         self._sizes: dict[str, int] = {}
         self.stats = {
             "messages": 0,
@@ -150,6 +160,7 @@ class Pusher:
             "dropped": 0,
             "max_message_bytes": 0,  # estimated upper bound of the JSON of ``data``
             "errors": 0,
+            "discarded": 0,  # points not sent while the frontend refused the comm
         }
 
     # ---- called by the hook (any thread; must be cheap and never raise) -----------------
@@ -322,6 +333,7 @@ class Pusher:
                     "value": encode_value(value if type(value) is float else float(value)),
                 }
             except Exception:  # an odd value MLflow's store accepted; polling will show it
+                log.debug("live metrics: point %r not sent", item, exc_info=True)
                 continue
             points.append(point)
             if run_id not in runs:
@@ -339,29 +351,44 @@ class Pusher:
             data["dropped"] = dropped
             self.stats["dropped"] += dropped
         self.stats["max_message_bytes"] = max(self.stats["max_message_bytes"], used)
-        self.stats["points"] += len(points)
         return data
 
-    def _send(self, data: dict) -> None:
+    def _send(self, data: dict) -> bool:
         comm = self._comm
         if comm is not None and (comm is self._closed_comm or getattr(comm, "_closed", False)):
             comm = self._comm = None  # closed by the frontend: reopen with this batch
         if comm is None:
+            if time.monotonic() < self._reopen_at:
+                # The frontend keeps refusing the comm (no target registered): do not pester it.
+                self.stats["discarded"] += len(data["points"])
+                return False
             self._open(data)
         else:
             comm.send(data)
         self.stats["messages"] += 1
+        self.stats["points"] += len(data["points"])
+        return True
 
     def _open(self, data: dict) -> None:
         import comm as comm_module  # looked up now: ipykernel replaces create_comm on import
 
+        self._opened_at = time.monotonic()
         comm = comm_module.create_comm(target_name=TARGET_NAME, data=data)
         comm.on_close(lambda _msg, closed=comm: self._on_close(closed))
         self._comm = comm
         self.stats["comm_opens"] += 1
 
     def _on_close(self, comm: Any) -> None:
+        """The frontend closed ``comm`` (called in the thread that handles the comm_close)."""
         self._closed_comm = comm
+        if comm is not self._comm:
+            return
+        now = time.monotonic()
+        if now - self._opened_at < REJECTED_WITHIN:
+            self._backoff = min(max(2 * self._backoff, REOPEN_BACKOFF[0]), REOPEN_BACKOFF[1])
+            self._reopen_at = now + self._backoff
+        else:
+            self._backoff = 0.0
 
     def _close_comm(self) -> None:
         comm, self._comm = self._comm, None

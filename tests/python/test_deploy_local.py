@@ -328,6 +328,7 @@ async def test_preflight_says_what_is_missing(jp_fetch, logged):
     )
     assert (code, answer["reason"]) == (422, "preflight_failed"), answer
     assert seconds < FAILURE_BOUND
+    print(f"missing requirement ({seconds:.1f} s): {answer['message']}")
     assert MISSING_PACKAGE in answer["message"] and "missing" in answer["message"]
     assert answer["deployment"]["preflight"]["missing"] == [f"{MISSING_PACKAGE}==1.0"]
     assert answer["deployment"]["state"] == "failed" and answer["deployment"]["pid"] is None
@@ -338,6 +339,7 @@ async def test_a_bad_model_uri_fails_clearly(jp_fetch, logged):
     code, answer, seconds = await _deploy(jp_fetch, {"model_uri": bad, "workspace": "v3"})
     assert (code, answer["reason"]) == (422, "preflight_failed"), answer
     assert seconds < FAILURE_BOUND
+    print(f"bad URI, pre-flight ({seconds:.1f} s): {answer['message']}")
     assert answer["message"].startswith("The model could not be read")
     assert "0123456789abcdef0123456789abcdef" in answer["message"]
     assert any(line.startswith("[preflight]") for line in answer["log"]) or answer["log"] == []
@@ -348,6 +350,7 @@ async def test_a_bad_model_uri_fails_clearly(jp_fetch, logged):
     )
     assert (code, answer["reason"]) == (503, "deploy_failed"), answer
     assert seconds < FAILURE_BOUND
+    print(f"bad URI, no pre-flight ({seconds:.1f} s): {answer['message']}")
     assert "before it was ready" in answer["message"]
     assert "MlflowException" in answer["message"] or "RESOURCE_DOES_NOT_EXIST" in answer["message"]
     assert any("0123456789abcdef" in line for line in answer["log"])
@@ -360,6 +363,7 @@ async def test_a_model_that_crashes_at_load_fails_clearly(jp_fetch, logged):
     )
     assert (code, answer["reason"]) == (503, "deploy_failed"), answer
     assert seconds < FAILURE_BOUND
+    print(f"crash at load ({seconds:.1f} s): {answer['message']}")
     assert answer["deployment"]["preflight"]["ok"] is True  # nothing missing: it crashes at load
     assert logged["broken_module"] in answer["message"], answer["message"]
     assert any(f"No module named '{logged['broken_module']}'" in line for line in answer["log"])

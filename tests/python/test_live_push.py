@@ -352,7 +352,13 @@ def test_pusher_limits_without_a_kernel(monkeypatch):
         specials = [math.nan, math.inf, -math.inf]
         n = 4000
         for i in range(n):
-            pusher.add("r1", f"{key}{i % 7}", i, 1_700_000_000_000 + i, specials[i % 3] if i % 1000 == 0 else i / 3)
+            pusher.add(
+                "r1",
+                f"{key}{i % 7}",
+                i,
+                1_700_000_000_000 + i,
+                specials[i % 3] if i % 1000 == 0 else i / 3,
+            )
         pusher.run_ended("r1", "FINISHED")
         assert pusher.flush(30)
     finally:

@@ -7,6 +7,7 @@ import sys
 import time
 
 import pytest
+from mlflow_servers import ensure_mlflow2_venv
 
 NS = "mlflow-workspace/api"
 
@@ -109,4 +110,61 @@ fcntl.flock(fd, fcntl.LOCK_EX)
 os.write(fd, json.dumps({"pid": os.getpid(), "command": "jupyter-lab (test)"}).encode())
 print("locked", flush=True)
 time.sleep(120)
+"""
+
+
+@pytest.mark.own_folder
+async def test_a_2x_store_is_backed_up_upgraded_and_keeps_its_runs(jp_fetch, extension_config):
+    folder = extension_config["local_dir"]
+    os.makedirs(folder, exist_ok=True)
+    database = os.path.join(folder, "mlflow.db")
+    subprocess.run(
+        [ensure_mlflow2_venv(), "-c", _MAKE_2X_STORE, f"sqlite:///{database}", folder],
+        check=True, timeout=300, capture_output=True,
+    )  # fmt: skip
+
+    code, upgraded = await _json(jp_fetch, "local", "upgrade", method="POST")
+    assert code == 200, upgraded
+    assert os.path.getsize(upgraded["backup"]) > 0
+    code, started = await _json(jp_fetch, "local", "start", method="POST")
+    assert (code, started["state"]) == (200, "ready")
+    response = await jp_fetch(
+        NS, "workspaces", "local", "mlflow", "api/2.0/mlflow/experiments/get-by-name",
+        params={"experiment_name": "from-mlflow-2"},
+    )  # fmt: skip
+    assert json.loads(response.body)["experiment"]["name"] == "from-mlflow-2"
+
+
+@pytest.mark.own_folder
+async def test_an_out_of_date_schema_is_reported_with_the_upgrade_offer(jp_fetch, extension_config):
+    folder = extension_config["local_dir"]
+    os.makedirs(folder, exist_ok=True)
+    subprocess.run(
+        [sys.executable, "-c", _MAKE_STALE_STORE, f"sqlite:///{os.path.join(folder, 'mlflow.db')}", folder],
+        check=True, timeout=300, capture_output=True,
+    )  # fmt: skip
+
+    code, error = await _json(jp_fetch, "local", "start", method="POST")
+    assert (code, error["reason"]) == (503, "local_failed")
+    code, status = await _json(jp_fetch, "local")
+    assert (status["state"], status["needs_upgrade"]) == ("failed", True)
+    assert any("out-of-date database schema" in line for line in status["log"])
+
+
+# A store as MLflow 2.x writes it, with one experiment in it.
+_MAKE_2X_STORE = """
+import sys
+from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
+SqlAlchemyStore(sys.argv[1], sys.argv[2] + "/artifacts").create_experiment("from-mlflow-2")
+"""
+
+# A current store whose recorded schema revision is older than this MLflow expects: MLflow then
+# refuses to serve it until `mlflow db upgrade` runs.
+_MAKE_STALE_STORE = """
+import sqlite3, sys
+from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
+SqlAlchemyStore(sys.argv[1], sys.argv[2] + "/artifacts")
+db = sqlite3.connect(sys.argv[1].replace("sqlite:///", ""))
+db.execute("update alembic_version set version_num = '1b5f0d9ad7c1'")
+db.commit()
 """
