@@ -6,7 +6,7 @@ from .. import __version__
 from .base import WorkspaceHandler
 
 # Capabilities this server part offers; the browser enables features by name, not by version.
-FEATURES = ["info", "workspaces", "local", "proxy", "bridge"]
+FEATURES = ["info", "workspaces", "local", "proxy", "bridge", "deployments"]
 
 
 class InfoHandler(WorkspaceHandler):

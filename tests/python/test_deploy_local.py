@@ -15,6 +15,7 @@ import http.server
 import json
 import os
 import socket
+import subprocess
 import sys
 import textwrap
 import threading
@@ -274,7 +275,10 @@ async def test_deploy_call_compare_and_stop(
         kernel["id"]: "stopped",
     }
 
-    # Stop: every process of both groups goes, and the deployments are forgotten.
+    # Stop: every process of both groups goes, and the deployments are forgotten with their
+    # copies of the model (`mlflow models serve` leaves them in its TMPDIR).
+    scratch = [os.path.join(state_dir, f"{d['id']}.tmp") for d in (browser, kernel)]
+    assert all(os.listdir(folder) for folder in scratch)
     pids = []
     for deployment in (browser, kernel):
         assert deployment["pgid"] and procinfo.is_running(deployment["pid"])
@@ -285,6 +289,7 @@ async def test_deploy_call_compare_and_stop(
         assert response.code == 200 and stopped["state"] == "stopped", stopped
     assert await _gone(pids) == []
     assert _serving(logged["model_uri"]) == [] and _serving(logged["runs_uri"]) == []
+    assert not any(os.path.exists(folder) for folder in scratch)
     response, _ = await _call(jp_fetch, kernel["id"])
     assert response.code == 404
     response, answer = await _call(jp_fetch, kernel["id"], "invocations", method="POST", body={})
@@ -305,6 +310,21 @@ async def test_the_browser_cannot_choose_the_interpreter(jp_fetch, logged):
     assert (response.code, answer["reason"]) == (403, "python_not_allowed")
     _, listed = await _call(jp_fetch)
     assert listed["deployments"] == []
+
+    # The kernel side stays light: neither tornado nor jupyter_server nor MLflow at import.
+    code = (
+        "import sys, jupyterlab_mlflow_workspace as p, jupyterlab_mlflow_workspace.kernel.deploy;"
+        "p.deploy_local; print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'tornado', 'jupyter_server', 'mlflow'}))"
+    )
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.strip() == "[]", result.stdout + result.stderr
 
     for bad, reason in (({"target": "aks"}, "unknown_target"), ({"model_uri": "--help"}, "bad_model_uri"),
                         ({"port": 80}, "bad_port"), ({"wait": "yes"}, "bad_request")):  # fmt: skip
@@ -387,7 +407,7 @@ class _Impostor(http.server.BaseHTTPRequestHandler):
         pass
 
 
-async def test_port_conflicts(jp_fetch, logged, monkeypatch):
+async def test_port_conflicts(jp_fetch, jp_serverapp, logged, monkeypatch):
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
@@ -416,7 +436,11 @@ async def test_port_conflicts(jp_fetch, logged, monkeypatch):
     assert answer["port"] != impostor.server_address[1]
     _, log = await _call(jp_fetch, answer["id"], "log")
     assert any("address already in use" in line.lower() for line in log["log"])
+
+    # Jupyter stops (stop_extension): the deployment stops, and stays listed as stopped.
     pids = procinfo.group_members(answer["pgid"])
-    response, _ = await _call(jp_fetch, answer["id"], method="DELETE")
-    assert response.code == 200
+    await _ext(jp_serverapp).deployments.close()
     assert await _gone(pids) == []
+    _, listed = await _call(jp_fetch)
+    (stopped,) = listed["deployments"]
+    assert (stopped["state"], stopped["message"]) == ("stopped", "Stopped when Jupyter stopped")
