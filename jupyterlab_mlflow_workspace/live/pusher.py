@@ -243,6 +243,13 @@ class Pusher:
                     if self._stopping:
                         break
                     wake.clear()
+                    now = time.monotonic()
+                    if now < last_send + FLUSH_INTERVAL:
+                        # Values are flowing: look again at the next tick rather than going
+                        # idle, so that a steady stream costs one wake-up per message here and
+                        # no Event.set() in the logging thread.
+                        wake.wait(last_send + FLUSH_INTERVAL - now)
+                        continue
                     self._armed = False
                     if not self._buf:
                         wake.wait(IDLE_WAKE)
@@ -267,7 +274,7 @@ class Pusher:
                         last_send = time.monotonic()
                 finally:
                     self._sending = False
-                batch_start = last_send if (self._buf or self._carry is not None) else None
+                batch_start = last_send  # what arrives from now on waits from here
             except Exception:  # never die: a lost batch is recovered by polling
                 self.stats["errors"] += 1
                 log.debug("live metrics flusher: batch lost", exc_info=True)

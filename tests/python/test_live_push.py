@@ -377,6 +377,41 @@ def test_pusher_limits_without_a_kernel(monkeypatch):
     assert all(d["v"] == 1 for _, _, _, d in sent)
 
 
+def test_a_refused_comm_is_retried_with_back_off(monkeypatch):
+    """A comm closed right after opening (JupyterLab without our target) is not reopened at once."""
+    import comm
+
+    from jupyterlab_mlflow_workspace.live import pusher as pusher_module
+
+    sent: list = []
+    comms: list[_FakeComm] = []
+
+    def create(target_name, data):
+        comms.append(_FakeComm(sent, target_name, data))
+        return comms[-1]
+
+    monkeypatch.setattr(comm, "create_comm", create)
+    pusher = pusher_module.Pusher()
+    pusher.start()
+    try:
+        pusher.add("r", "k", 0, 1, 1.0)
+        assert pusher.flush(5) and len(comms) == 1
+        comms[0]._closed = True  # what the kernel's comm manager does on comm_close...
+        comms[0].close_callback({})  # ...before it calls the close callback
+        pusher.add("r", "k", 1, 2, 2.0)
+        assert pusher.flush(5)
+        assert len(comms) == 1 and pusher.stats["discarded"] == 1
+        deadline = time.monotonic() + 5
+        while len(comms) == 1 and time.monotonic() < deadline:
+            pusher.add("r", "k", 2, 3, 3.0)
+            pusher.flush(5)
+            time.sleep(0.1)
+        assert len(comms) == 2, "not reopened after the back-off"
+        assert 0.9 <= sent[-1][0] - sent[0][0] < 3.0
+    finally:
+        pusher.stop()
+
+
 # --------------------------------------------------------------------------------------------
 # In a real kernel against a real MLflow server
 
