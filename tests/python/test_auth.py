@@ -24,9 +24,18 @@ def _our_rules(router):
                 yield rule.matcher.regex.pattern, rule.target
 
 
+_CANDIDATES = ("x", "0123abcd", "start", "a/b")
+
+
 def _sample_path(pattern):
-    # Turn each capture group into a plausible path segment.
-    path = re.sub(r"\(\?P<[^>]+>[^)]*\)|\([^)]*\)", "x", pattern)
+    """A path the route really matches: each capture group gets a value its regex accepts
+    (a path that matches no route would be answered by Jupyter's fallback, not by our handler)."""
+
+    def fill(group):
+        inner = re.sub(r"^\(\?P<[^>]+>", "", group.group(0))[:-1]
+        return next(c for c in _CANDIDATES if re.fullmatch(inner, c))
+
+    path = re.sub(r"\((?:\?P<[^>]+>)?[^()]*\)", fill, pattern)
     return path.rstrip("$").replace("\\", "")
 
 
@@ -87,6 +96,7 @@ async def test_every_route_refuses_unauthenticated_requests(routes, http_server_
             )
             checked.append((verb, path, response.code))
     assert checked
+    assert all(path.count("/mlflow-workspace/") == 1 for _, path, _ in checked)
     not_refused = [entry for entry in checked if entry[2] != 403]
     assert not not_refused, f"routes answered without credentials: {not_refused}"
 
