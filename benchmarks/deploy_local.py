@@ -15,22 +15,12 @@ import argparse
 import http.client
 import json
 import os
-import signal
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 
-TOKEN = "benchmark-token"  # noqa: S105 - a throwaway server on loopback
+from jupyter_harness import AUTH, running_jupyter
+
 API = "/mlflow-workspace/api"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def call(conn, method, path, body=None, headers=None, expect=200):
@@ -73,32 +63,9 @@ def main():
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--deploys", type=int, default=2)
     args = parser.parse_args()
-    tmp = tempfile.mkdtemp(prefix="mlflow-ws-deploy-bench-")
-    port = free_port()
-    env = dict(os.environ, JUPYTER_DATA_DIR=f"{tmp}/data", JUPYTER_RUNTIME_DIR=f"{tmp}/rt",
-               JUPYTER_CONFIG_DIR=f"{tmp}/cfg", MLFLOW_DISABLE_TELEMETRY="true")  # fmt: skip
-    env.pop("MLFLOW_TRACKING_URI", None)
-    jupyter = subprocess.Popen(
-        [sys.executable, "-m", "jupyter_server", f"--port={port}", "--ip=127.0.0.1",
-         "--no-browser", "--ServerApp.allow_root=True", f"--IdentityProvider.token={TOKEN}",
-         "--ServerApp.jpserver_extensions=jupyterlab_mlflow_workspace=True",
-         f"--MlflowWorkspaceApp.local_dir={tmp}/local", f"--ServerApp.root_dir={tmp}",
-         "--ServerApp.log_level=WARN"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-    auth = {"Authorization": f"token {TOKEN}"}
+    auth = AUTH
     json_headers = {**auth, "Content-Type": "application/json"}
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                jconn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-                call(jconn, "GET", "/mlflow-workspace/info", headers=auth)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
+    with running_jupyter("mlflow-ws-deploy-bench-", timeout=600) as (_tmp, jconn):
         _, raw = call(jconn, "POST", f"{API}/local/start", body="{}", headers=auth)
         tracking_uri = json.loads(raw)["url"]
         model_uri, X = log_model(tracking_uri)
@@ -138,9 +105,6 @@ def main():
         print(f"{'overhead':<12}{pct(through, 50) - pct(direct, 50):>10.2f}"
               f"{pct(through, 99) - pct(direct, 99):>10.2f}")  # fmt: skip
         call(jconn, "DELETE", f"{API}/deployments/{deployment['id']}", headers=auth)
-    finally:
-        os.killpg(jupyter.pid, signal.SIGTERM)
-        jupyter.wait(timeout=60)
 
 
 if __name__ == "__main__":

@@ -9,23 +9,12 @@ It starts a real Jupyter server with the extension and lets it start the local M
 import argparse
 import http.client
 import json
-import os
-import signal
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 
-TOKEN = "benchmark-token"  # noqa: S105 - a throwaway server on loopback
+from jupyter_harness import AUTH, running_jupyter
+
 SEARCH = "api/2.0/mlflow/experiments/search?max_results=1"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def timed_get(conn, path, headers=None):
@@ -48,31 +37,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=500)
     args = parser.parse_args()
-    tmp = tempfile.mkdtemp(prefix="mlflow-ws-bench-")
-    port = free_port()
-    env = dict(os.environ, JUPYTER_DATA_DIR=f"{tmp}/data", JUPYTER_RUNTIME_DIR=f"{tmp}/rt",
-               JUPYTER_CONFIG_DIR=f"{tmp}/cfg", MLFLOW_DISABLE_TELEMETRY="true")  # fmt: skip
-    jupyter = subprocess.Popen(
-        [sys.executable, "-m", "jupyter_server", f"--port={port}", "--ip=127.0.0.1",
-         "--no-browser", "--ServerApp.allow_root=True", f"--IdentityProvider.token={TOKEN}",
-         "--ServerApp.jpserver_extensions=jupyterlab_mlflow_workspace=True",
-         f"--MlflowWorkspaceApp.local_dir={tmp}/local", f"--ServerApp.root_dir={tmp}",
-         "--ServerApp.log_level=WARN"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-    auth = {"Authorization": f"token {TOKEN}"}
-    try:
-        jconn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                timed_get(jconn, "/mlflow-workspace/info", auth)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
-                jconn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    auth = AUTH
+    with running_jupyter("mlflow-ws-bench-") as (_tmp, jconn):
         jconn.request("POST", "/mlflow-workspace/api/local/start", body="{}", headers=auth)
         status = json.loads(jconn.getresponse().read())
         mlflow_port = status["port"]
@@ -93,9 +59,6 @@ def main():
             )
         print(f"{'overhead':<10}{pct(proxied, 50) - pct(direct, 50):>10.2f}"
               f"{pct(proxied, 99) - pct(direct, 99):>10.2f}")  # fmt: skip
-    finally:
-        os.killpg(jupyter.pid, signal.SIGTERM)
-        jupyter.wait(timeout=30)
 
 
 if __name__ == "__main__":
