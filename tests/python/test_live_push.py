@@ -15,7 +15,6 @@ the pushed points by its own run ids.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import inspect
 import json
 import math
@@ -466,9 +465,6 @@ def test_log_batch_and_log_metrics(frontend):
     assert len([p for p in pushed if p["key"] == "b"]) == 1500
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("sklearn") is None, reason="scikit-learn is not installed"
-)
 def test_sklearn_autolog(frontend):
     run_id = frontend.run_id(
         """
