@@ -15,56 +15,24 @@ except ImportError:  # pragma: no cover - only in a source tree that was never b
     __version__ = "dev"
 
 
-def connect(
-    workspace: str | None = None,
-    experiment: str | None = None,
-    *,
-    mlflow_workspace: str | None = None,
-    quiet: bool = False,
-) -> str:
-    """Point MLflow in this kernel at a workspace of the Jupyter server that started it.
-
-    See ``jupyterlab_mlflow_workspace.kernel.connect.connect``; imported on call, so importing this
-    package in a kernel pulls in neither jupyter_server nor tornado.
-    """
-    from .kernel.connect import connect as _connect
-
-    return _connect(workspace, experiment, mlflow_workspace=mlflow_workspace, quiet=quiet)
+# The kernel-side helpers, imported on first use: importing this package in a kernel pulls in
+# neither jupyter_server nor tornado (nor MLflow). Each name's docs live with its definition.
+_KERNEL_API = {
+    "connect": ".kernel.connect",
+    "deploy_local": ".kernel.deploy",
+    "load_ipython_extension": ".live.magic",  # %load_ext jupyterlab_mlflow_workspace
+    "unload_ipython_extension": ".live.magic",
+}
+__all__ = ["__version__", *_KERNEL_API]
 
 
-def deploy_local(
-    model_uri,
-    *,
-    workspace: str | None = None,
-    name: str | None = None,
-    wait: bool = True,
-    port: int | None = None,
-    quiet: bool = False,
-) -> dict:
-    """Serve a model as a local web service run by the Jupyter server that started this kernel.
+def __getattr__(name: str):
+    module = _KERNEL_API.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
 
-    See ``jupyterlab_mlflow_workspace.kernel.deploy.deploy_local``; imported on call, like
-    ``connect``.
-    """
-    from .kernel.deploy import deploy_local as _deploy_local
-
-    return _deploy_local(
-        model_uri, workspace=workspace, name=name, wait=wait, port=port, quiet=quiet
-    )
-
-
-def load_ipython_extension(ipython) -> None:
-    """``%load_ext jupyterlab_mlflow_workspace``: push this kernel's metrics live to JupyterLab."""
-    from .live.magic import load_ipython_extension as _load
-
-    _load(ipython)
-
-
-def unload_ipython_extension(ipython) -> None:
-    """``%unload_ext jupyterlab_mlflow_workspace``: stop pushing metrics live."""
-    from .live.magic import unload_ipython_extension as _unload
-
-    _unload(ipython)
+    return getattr(importlib.import_module(module, __name__), name)
 
 
 def _jupyter_labextension_paths():

@@ -26,7 +26,7 @@ from ..bridge.runtime_file import CONNECT_PATH, ENV_VAR, KEY_HEADER
 
 # Seconds to wait for the server; starting the local MLflow server can take a while.
 TIMEOUT = 180.0
-MAX_ANSWER_BYTES = 1024 * 1024
+MAX_ANSWER_BYTES = 4 * 1024 * 1024  # a deployment answer carries its log tail
 CREDENTIAL_VARS = ("MLFLOW_TRACKING_TOKEN", "MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD")
 # What the bridge may set; anything else in its answer is ignored.
 MANAGED_VARS = ("MLFLOW_TRACKING_URI", *CREDENTIAL_VARS, "MLFLOW_WORKSPACE")
@@ -166,32 +166,40 @@ def _connection(parts: urllib.parse.SplitResult) -> http.client.HTTPConnection:
     raise _Unavailable(f"the runtime file has an unsupported URL scheme {parts.scheme!r}")
 
 
-def _ask_bridge(info: dict, workspace: str | None) -> dict:
+def post_to_server(info: dict, path: str, body: dict, *, timeout: float = TIMEOUT):
+    """POST ``body`` to ``path`` of the Jupyter server named in the runtime file, with its token
+    and the bridge key; returns ``(status, JSON payload or None)``.
+
+    Raises ``_Unavailable`` when the server does not answer.
+    """
     parts = urllib.parse.urlsplit(info["url"])
-    path = (parts.path or "/").rstrip("/") + "/" + CONNECT_PATH
+    full_path = (parts.path or "/").rstrip("/") + "/" + path
     headers = {"Content-Type": "application/json", KEY_HEADER: info["bridge_key"]}
     # Under JupyterHub the server may have no token of its own; the Hub's API token works.
     token = info.get("token") or os.environ.get("JUPYTERHUB_API_TOKEN", "")
     if token:
         headers["Authorization"] = f"token {token}"
-    body = json.dumps({"workspace": workspace})
-    where = _display(info["url"])
     conn = _connection(parts)
+    conn.timeout = timeout
     try:
-        conn.request("POST", path, body=body, headers=headers)
+        conn.request("POST", full_path, body=json.dumps(body), headers=headers)
         response = conn.getresponse()
         status = response.status
         raw = response.read(MAX_ANSWER_BYTES)
     except (OSError, http.client.HTTPException) as error:
         detail = getattr(error, "strerror", None) or str(error) or error.__class__.__name__
+        where = _display(info["url"])
         raise _Unavailable(f"the Jupyter server at {where} did not answer ({detail})") from None
     finally:
         conn.close()
-
     try:
-        payload = json.loads(raw) if raw else None
+        return status, (json.loads(raw) if raw else None)
     except ValueError:
-        payload = None
+        return status, None
+
+
+def _ask_bridge(info: dict, workspace: str | None) -> dict:
+    status, payload = post_to_server(info, CONNECT_PATH, {"workspace": workspace})
     if status == 200 and isinstance(payload, dict) and isinstance(payload.get("env"), dict):
         if isinstance(payload.get("tracking_uri"), str) and payload["tracking_uri"]:
             return payload

@@ -11,19 +11,14 @@ Standard library only at import time.
 
 from __future__ import annotations
 
-import http.client
-import json
 import os
 import sys
-import urllib.parse
 
-from ..bridge.runtime_file import KEY_HEADER
-from .connect import _connection, _display, _read_runtime_file, _Unavailable
+from .connect import _read_runtime_file, _Unavailable, post_to_server
 
 DEPLOY_PATH = "mlflow-workspace/api/deployments"
 # The pre-flight (≤ 120 s) and the start (≤ 300 s) are bounded by the server part.
 TIMEOUT = 480.0
-MAX_ANSWER_BYTES = 4 * 1024 * 1024
 LOG_LINES_SHOWN = 25
 
 
@@ -89,29 +84,10 @@ def _tracking_uri() -> str | None:
 
 
 def _post(info: dict, path: str, body: dict) -> tuple[int, object]:
-    parts = urllib.parse.urlsplit(info["url"])
-    full_path = (parts.path or "/").rstrip("/") + "/" + path
-    headers = {"Content-Type": "application/json", KEY_HEADER: info["bridge_key"]}
-    token = info.get("token") or os.environ.get("JUPYTERHUB_API_TOKEN", "")
-    if token:
-        headers["Authorization"] = f"token {token}"
-    conn = _connection(parts)
-    conn.timeout = TIMEOUT
     try:
-        conn.request("POST", full_path, body=json.dumps(body), headers=headers)
-        response = conn.getresponse()
-        status, raw = response.status, response.read(MAX_ANSWER_BYTES)
-    except (OSError, http.client.HTTPException) as error:
-        detail = getattr(error, "strerror", None) or str(error) or error.__class__.__name__
-        raise RuntimeError(
-            f"The Jupyter server at {_display(info['url'])} did not answer ({detail})"
-        ) from None
-    finally:
-        conn.close()
-    try:
-        return status, json.loads(raw) if raw else None
-    except ValueError:
-        return status, None
+        return post_to_server(info, path, body, timeout=TIMEOUT)
+    except _Unavailable as why:
+        raise RuntimeError(str(why)[0].upper() + str(why)[1:]) from None
 
 
 def _summary(deployment: dict, waited: bool) -> str:
