@@ -14,4 +14,7 @@ export namespace CommandIDs {
   export const removeWorkspace = 'mlflow-workspace:remove-workspace';
   export const insertSetupCell = 'mlflow-workspace:insert-setup-cell';
   export const writeAzureConfig = 'mlflow-workspace:write-azure-config';
+  export const deploy = 'mlflow-workspace:deploy';
+  export const refreshDeployments = 'mlflow-workspace:refresh-deployments';
+  export const stopDeployment = 'mlflow-workspace:stop-deployment';
 }

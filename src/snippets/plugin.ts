@@ -3,7 +3,7 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
-import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { IWorkspace } from '../api/types';
@@ -16,7 +16,12 @@ import {
   azureSetupCell,
   IAzureWorkspace
 } from './azure';
-import { experimentForPath, insertSetupCell, readLink } from './insert';
+import {
+  experimentForPath,
+  insertSetupCell,
+  isPython,
+  readLink
+} from './insert';
 import { setupCell, SetupVariant } from './setupCells';
 
 const PLUGIN_ID = 'jupyterlab-mlflow-workspace:snippets';
@@ -205,21 +210,4 @@ function toAzure(workspace: IWorkspace): IAzureWorkspace | null {
     region: workspace.azure.region,
     tenantId: workspace.azure.tenant_id ?? undefined
   };
-}
-
-function isPython(panel: NotebookPanel): boolean {
-  const model = panel.model;
-  const info = model?.getMetadata('language_info') as
-    { name?: string } | undefined;
-  const spec = model?.getMetadata('kernelspec') as
-    { language?: string; name?: string } | undefined;
-  const language =
-    info?.name ??
-    spec?.language ??
-    panel.sessionContext.kernelPreference.language;
-  if (language) {
-    return language.toLowerCase() === 'python';
-  }
-  const name = spec?.name ?? panel.sessionContext.kernelPreference.name ?? '';
-  return name.toLowerCase().includes('python');
 }
