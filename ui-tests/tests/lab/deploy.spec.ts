@@ -1,16 +1,18 @@
 import { expect, test } from '../fixtures';
+import * as path from 'path';
 
 const PANEL_ID = 'jp-mlflow-workspace-panel';
 
-const TRAIN = `from sklearn.datasets import load_diabetes
-from sklearn.linear_model import LinearRegression
-X, y = load_diabetes(return_X_y=True, as_frame=True)
-with mlflow.start_run(run_name="to-deploy"):
-    info = mlflow.sklearn.log_model(
-        LinearRegression().fit(X, y), name="model", input_example=X.head(3),
-        pip_requirements=["scikit-learn"],
-    )
-print("logged", info.model_uri)`;
+// One statement per line: the editor auto-indents what Galata types into it.
+const TRAIN = [
+  'from sklearn.datasets import load_diabetes',
+  'from sklearn.linear_model import LinearRegression',
+  'X, y = load_diabetes(return_X_y=True, as_frame=True)',
+  'run = mlflow.start_run(run_name="to-deploy")',
+  'info = mlflow.sklearn.log_model(LinearRegression().fit(X, y), name="model", input_example=X.head(3), pip_requirements=["scikit-learn"])',
+  'mlflow.end_run()',
+  'print("logged", info.model_uri)'
+].join('\n');
 
 test.describe('Deploy a model as a local web service', () => {
   // A real MLflow server, a real training cell and a real scoring server on 2 cores.
@@ -60,11 +62,16 @@ test.describe('Deploy a model as a local web service', () => {
     );
 
     await dialog.getByLabel('Service name').fill('diabetes "lr" ✓');
+    const clicked = Date.now();
     await dialog.getByRole('button', { name: 'Deploy now' }).click();
     const deployment = dialog.locator('.jp-mlflow-Deployment');
     await expect(deployment).toHaveAttribute('data-state', 'ready', {
       timeout: 300_000
     });
+    // A figure for the closing note, not a timed assertion.
+    console.log(
+      `Deploy now → healthy: ${((Date.now() - clicked) / 1000).toFixed(1)} s`
+    );
     await expect(dialog.locator('.jp-mlflow-DeployPhase')).toHaveAttribute(
       'data-phase',
       'deployed'
@@ -98,6 +105,10 @@ test.describe('Deploy a model as a local web service', () => {
         hasText: 'Serving'
       })
     ).toContainText('http://127.0.0.1:');
+
+    await page.locator('.jp-Dialog-content').screenshot({
+      path: path.join(__dirname, '..', '..', '..', 'docs', 'deploy.png')
+    });
 
     // The Deployments section of the panel lists it; Stop from the dialog removes it.
     const listed = panel.locator(
