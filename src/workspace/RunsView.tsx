@@ -1,5 +1,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
+import { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
+import { CommandIDs } from '../commands';
 import { WorkspaceModel } from './model';
 
 /**
@@ -7,9 +9,10 @@ import { WorkspaceModel } from './model';
  */
 export function RunsView(props: {
   model: WorkspaceModel;
+  commands: CommandRegistry;
   trans: TranslationBundle;
 }): JSX.Element | null {
-  const { model, trans } = props;
+  const { model, commands, trans } = props;
   const experiment = model.notebookExperiment;
   const runs = model.runs;
   if (!experiment || !runs) {
@@ -47,6 +50,21 @@ export function RunsView(props: {
             >
               {run.info.status}
             </span>
+            {run.info.status === 'FINISHED' &&
+            commands.hasCommand(CommandIDs.deploy) ? (
+              <button
+                className="jp-Button jp-mod-styled jp-mod-minimal"
+                title={trans.__('Deploy a model this run logged')}
+                disabled={!commands.isEnabled(CommandIDs.deploy)}
+                onClick={() =>
+                  void commands.execute(CommandIDs.deploy, {
+                    runId: run.info.run_id
+                  })
+                }
+              >
+                {trans.__('Deploy…')}
+              </button>
+            ) : null}
           </li>
         ))}
       </ul>
