@@ -39,6 +39,10 @@ function DeployForm(props: {
 }): JSX.Element {
   const { model, trans } = props;
   const [typedUri, setTypedUri] = React.useState('');
+  // The dialog has no default button (Enter in a field must not close it), so nothing inside
+  // it has focus at first; focus the form so that Escape and Tab work from the start.
+  const root = React.useRef<HTMLDivElement>(null);
+  React.useEffect(() => root.current?.focus(), []);
   const choices = model.choices;
   const errors = model.errors;
   const locked = model.busy;
@@ -100,7 +104,7 @@ function DeployForm(props: {
     );
   }
   return (
-    <div className="jp-mlflow-DeployForm">
+    <div className="jp-mlflow-DeployForm" ref={root} tabIndex={-1}>
       <fieldset disabled={locked}>
         <legend>{trans.__('Model')}</legend>
         <label htmlFor="jp-mlflow-deploy-model">
@@ -325,6 +329,12 @@ function PhaseView(props: {
   const { model, trans } = props;
   const phase = model.phase;
   const deployment = model.deployment;
+  // The outcome appears below the form: bring it into view when it changes.
+  const node = React.useRef<HTMLDivElement>(null);
+  React.useEffect(
+    () => node.current?.scrollIntoView?.({ block: 'nearest' }),
+    [phase.kind, deployment?.state]
+  );
   if (phase.kind === 'editing') {
     return null;
   }
@@ -341,7 +351,12 @@ function PhaseView(props: {
   }
   if (phase.kind === 'failed') {
     return (
-      <div className="jp-mlflow-DeployPhase" data-phase="failed" role="alert">
+      <div
+        ref={node}
+        className="jp-mlflow-DeployPhase"
+        data-phase="failed"
+        role="alert"
+      >
         <div className="jp-mlflow-Notice jp-mod-error">
           {trans.__('The deployment failed.')}
         </div>

@@ -89,6 +89,9 @@ test.describe('Deploy a model as a local web service', () => {
       timeout: 60_000
     });
     await expect(answer).toContainText('predictions');
+    await page.locator('.jp-Dialog-content').screenshot({
+      path: path.join(__dirname, '..', '..', '..', 'docs', 'deploy.png')
+    });
 
     // A broken body gets the model's own error, not a crash.
     await dialog
@@ -105,10 +108,6 @@ test.describe('Deploy a model as a local web service', () => {
         hasText: 'Serving'
       })
     ).toContainText('http://127.0.0.1:');
-
-    await page.locator('.jp-Dialog-content').screenshot({
-      path: path.join(__dirname, '..', '..', '..', 'docs', 'deploy.png')
-    });
 
     // The Deployments section of the panel lists it; Stop from the dialog removes it.
     const listed = panel.locator(
