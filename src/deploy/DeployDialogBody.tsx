@@ -341,6 +341,7 @@ function PhaseView(props: {
   if (phase.kind === 'inserted') {
     return (
       <div
+        ref={node}
         className="jp-mlflow-DeployPhase"
         data-phase="inserted"
         role="status"
@@ -372,6 +373,7 @@ function PhaseView(props: {
   }
   return (
     <div
+      ref={node}
       className="jp-mlflow-DeployPhase"
       data-phase={phase.kind}
       role="status"
