@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '../fixtures';
 import * as path from 'path';
 
@@ -60,6 +61,16 @@ test.describe('Deploy a model as a local web service', () => {
     await expect(dialog.locator('.jp-mlflow-Preflight')).toContainText(
       'logged (Call endpoint starts from it)'
     );
+
+    // The dialog is accessible: labelled fields, roles, contrast in the light theme.
+    const axe = await new AxeBuilder({ page })
+      .include('.jp-mlflow-DeployDialog')
+      .analyze();
+    expect(
+      axe.violations.map(
+        v => `${v.id}: ${v.nodes.map(n => n.target).join(', ')}`
+      )
+    ).toEqual([]);
 
     await dialog.getByLabel('Service name').fill('diabetes "lr" ✓');
     const clicked = Date.now();
