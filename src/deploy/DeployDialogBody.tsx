@@ -5,7 +5,8 @@ import { IPreflight } from '../api/types';
 import { CallEndpoint } from './CallEndpoint';
 import { DeployDialogModel } from './dialogModel';
 import { DeploymentSummary } from './DeploymentsView';
-import { ITargetField } from './targets';
+import { LoadableList } from '../ui/LoadableList';
+import { IModelChoice, ITargetField } from './targets';
 
 /**
  * The body of the Deploy dialog (a JupyterLab `Dialog`): it renders the model and owns nothing.
@@ -46,63 +47,26 @@ function DeployForm(props: {
   const choices = model.choices;
   const errors = model.errors;
   const locked = model.busy;
-  let picker: JSX.Element;
-  if (choices.kind === 'loading') {
-    picker = <div aria-busy="true">{trans.__('Looking for models…')}</div>;
-  } else if (choices.kind === 'error') {
-    picker = (
-      <div className="jp-mlflow-Notice jp-mod-error" role="alert">
-        {trans.__('Could not list models: %1', choices.message)}
-      </div>
-    );
-  } else if (choices.value.length === 0) {
-    picker = (
-      <div className="jp-mlflow-Muted">
-        {trans.__(
-          'No logged or registered model in "%1" yet. Log one (e.g. mlflow.sklearn.log_model) or type its URI below.',
-          model.workspaceName
-        )}
-      </div>
-    );
-  } else {
-    const groups: [string, typeof choices.value][] = [
-      [
-        trans.__("This notebook's runs"),
-        choices.value.filter(c => c.source === 'logged')
-      ],
-      [
-        trans.__('Registered models'),
-        choices.value.filter(c => c.source === 'registered')
-      ],
-      [trans.__('Typed URI'), choices.value.filter(c => c.source === 'uri')]
-    ];
-    picker = (
-      <select
-        id="jp-mlflow-deploy-model"
-        className="jp-mod-styled"
-        value={model.model?.uri ?? ''}
-        disabled={locked}
-        onChange={event => {
-          const found = choices.value.find(c => c.uri === event.target.value);
-          if (found) {
-            model.chooseModel(found);
-          }
-        }}
-      >
-        {groups
-          .filter(([, items]) => items.length)
-          .map(([label, items]) => (
-            <optgroup key={label} label={label}>
-              {items.map(c => (
-                <option key={c.uri} value={c.uri}>
-                  {c.label}
-                </option>
-              ))}
-            </optgroup>
-          ))}
-      </select>
-    );
-  }
+  const picker = (
+    <LoadableList
+      value={choices}
+      loading={trans.__('Looking for models…')}
+      error={message => trans.__('Could not list models: %1', message)}
+      empty={trans.__(
+        'No logged or registered model in "%1" yet. Log one (e.g. mlflow.sklearn.log_model) or type its URI below.',
+        model.workspaceName
+      )}
+    >
+      {items => (
+        <ModelPicker
+          model={model}
+          items={items}
+          locked={locked}
+          trans={trans}
+        />
+      )}
+    </LoadableList>
+  );
   return (
     <div className="jp-mlflow-DeployForm" ref={root} tabIndex={-1}>
       <fieldset disabled={locked}>
@@ -194,6 +158,52 @@ function DeployForm(props: {
       </div>
       <PhaseView model={model} trans={trans} />
     </div>
+  );
+}
+
+function ModelPicker(props: {
+  model: DeployDialogModel;
+  items: IModelChoice[];
+  locked: boolean;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { model, items, locked, trans } = props;
+  const groups: [string, IModelChoice[]][] = [
+    [
+      trans.__("This notebook's runs"),
+      items.filter(c => c.source === 'logged')
+    ],
+    [
+      trans.__('Registered models'),
+      items.filter(c => c.source === 'registered')
+    ],
+    [trans.__('Typed URI'), items.filter(c => c.source === 'uri')]
+  ];
+  return (
+    <select
+      id="jp-mlflow-deploy-model"
+      className="jp-mod-styled"
+      value={model.model?.uri ?? ''}
+      disabled={locked}
+      onChange={event => {
+        const found = items.find(c => c.uri === event.target.value);
+        if (found) {
+          model.chooseModel(found);
+        }
+      }}
+    >
+      {groups
+        .filter(([, group]) => group.length)
+        .map(([label, group]) => (
+          <optgroup key={label} label={label}>
+            {group.map(c => (
+              <option key={c.uri} value={c.uri}>
+                {c.label}
+              </option>
+            ))}
+          </optgroup>
+        ))}
+    </select>
   );
 }
 

@@ -3,6 +3,7 @@ import { UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 import { IDeployment } from '../api/types';
 import { CallEndpoint } from './CallEndpoint';
+import { LoadableList } from '../ui/LoadableList';
 import { DeploymentsModel } from './deploymentsModel';
 import { initialRequestBody } from './requestBody';
 
@@ -87,59 +88,52 @@ export function DeploymentsView(props: {
   return (
     <UseSignal signal={deployments.changed}>
       {() => {
-        const list = deployments.deployments;
-        let body: JSX.Element;
-        if (list.kind === 'loading') {
-          body = <div aria-busy="true">{trans.__('Loading deployments…')}</div>;
-        } else if (list.kind === 'error') {
-          body = (
-            <div className="jp-mlflow-Notice jp-mod-error" role="alert">
-              {trans.__('Could not list deployments: %1', list.message)}
-            </div>
-          );
-        } else if (list.value.length === 0) {
-          body = (
-            <div className="jp-mlflow-Muted">
-              {trans.__(
-                'No deployments. Use Deploy in a notebook toolbar to serve a logged model.'
-              )}
-            </div>
-          );
-        } else {
-          body = (
-            <ul className="jp-mlflow-DeploymentList">
-              {list.value.map(d => (
-                <li key={d.id}>
-                  <DeploymentSummary
-                    deployment={d}
-                    deployments={deployments}
-                    trans={trans}
-                  />
-                  {d.state === 'ready' ? (
-                    <button
-                      className="jp-Button jp-mod-styled jp-mod-minimal"
-                      aria-expanded={open === d.id}
-                      onClick={() => setOpen(open === d.id ? null : d.id)}
-                    >
-                      {trans.__('Call endpoint')}
-                    </button>
-                  ) : null}
-                  {open === d.id && d.state === 'ready' ? (
-                    <CallEndpoint
+        const body = (
+          <LoadableList
+            value={deployments.deployments}
+            loading={trans.__('Loading deployments…')}
+            error={message =>
+              trans.__('Could not list deployments: %1', message)
+            }
+            empty={trans.__(
+              'No deployments. Use Deploy in a notebook toolbar to serve a logged model.'
+            )}
+          >
+            {items => (
+              <ul className="jp-mlflow-DeploymentList">
+                {items.map(d => (
+                  <li key={d.id}>
+                    <DeploymentSummary
                       deployment={d}
                       deployments={deployments}
-                      body={bodies[d.id] ?? initialRequestBody(d.preflight)}
-                      onBodyChange={text =>
-                        setBodies({ ...bodies, [d.id]: text })
-                      }
                       trans={trans}
                     />
-                  ) : null}
-                </li>
-              ))}
-            </ul>
-          );
-        }
+                    {d.state === 'ready' ? (
+                      <button
+                        className="jp-Button jp-mod-styled jp-mod-minimal"
+                        aria-expanded={open === d.id}
+                        onClick={() => setOpen(open === d.id ? null : d.id)}
+                      >
+                        {trans.__('Call endpoint')}
+                      </button>
+                    ) : null}
+                    {open === d.id && d.state === 'ready' ? (
+                      <CallEndpoint
+                        deployment={d}
+                        deployments={deployments}
+                        body={bodies[d.id] ?? initialRequestBody(d.preflight)}
+                        onBodyChange={text =>
+                          setBodies({ ...bodies, [d.id]: text })
+                        }
+                        trans={trans}
+                      />
+                    ) : null}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </LoadableList>
+        );
         return (
           <section
             className="jp-mlflow-Deployments"
