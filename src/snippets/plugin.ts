@@ -16,7 +16,12 @@ import {
   azureSetupCell,
   IAzureWorkspace
 } from './azure';
-import { experimentForPath, insertSetupCell, readLink } from './insert';
+import {
+  experimentForPath,
+  insertSetupCell,
+  notebookIdOf,
+  readLink
+} from './insert';
 import { setupCell, SetupVariant } from './setupCells';
 
 const PLUGIN_ID = 'jupyterlab-mlflow-workspace:snippets';
@@ -104,16 +109,19 @@ export const snippetsPlugin: JupyterFrontEndPlugin<void> = {
         }
         const experiment =
           readLink(panel)?.experiment ?? experimentForPath(panel.context.path);
+        const notebookId = notebookIdOf(panel);
         const source = generate(
           workspace,
           experiment,
+          notebookId,
           settings,
           args.variant as string | undefined
         );
         insertSetupCell(panel, source, {
           position: settings.position,
           workspace: workspace.id,
-          experiment
+          experiment,
+          notebookId
         });
         followNotebook();
       }
@@ -166,6 +174,7 @@ export const snippetsPlugin: JupyterFrontEndPlugin<void> = {
 function generate(
   workspace: IWorkspace,
   experiment: string,
+  notebookId: string,
   settings: ISnippetSettings,
   variant?: string
 ): string {
@@ -190,7 +199,8 @@ function generate(
     deferToEnvironment:
       settings.deferToEnvironment || workspace.kind === 'environment',
     needsToken: workspace.has_token || workspace.has_password,
-    mlflowWorkspace: workspace.mlflow_workspace
+    mlflowWorkspace: workspace.mlflow_workspace,
+    notebookId
   });
 }
 
