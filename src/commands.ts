@@ -14,4 +14,8 @@ export namespace CommandIDs {
   export const removeWorkspace = 'mlflow-workspace:remove-workspace';
   export const insertSetupCell = 'mlflow-workspace:insert-setup-cell';
   export const writeAzureConfig = 'mlflow-workspace:write-azure-config';
+  // Live metric charts (issue 5)
+  export const openLiveMetrics = 'mlflow-workspace:open-live-metrics';
+  export const pinRun = 'mlflow-workspace:pin-run';
+  export const refreshLiveMetrics = 'mlflow-workspace:refresh-live-metrics';
 }

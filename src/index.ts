@@ -1,4 +1,5 @@
 import { clientPlugin } from './api/plugin';
+import { chartsPlugin } from './charts/plugin';
 import { kernelUriPlugin } from './kernel/plugin';
 import { snippetsPlugin } from './snippets/plugin';
 import { workspacePlugin } from './workspace/plugin';
@@ -6,4 +7,10 @@ import { workspacePlugin } from './workspace/plugin';
 /**
  * The extension's plugins, one per capability.
  */
-export default [clientPlugin, workspacePlugin, snippetsPlugin, kernelUriPlugin];
+export default [
+  clientPlugin,
+  workspacePlugin,
+  snippetsPlugin,
+  kernelUriPlugin,
+  chartsPlugin
+];
