@@ -236,11 +236,21 @@ export class LiveSession implements IDisposable {
     }
     const signal = this._abort.signal;
     try {
+      // New values first, so that they arrive one request after the tick starts (the poll's
+      // latency is then about its interval plus one request); then find new runs and statuses,
+      // and read the runs found this tick.
+      const known = this.runs();
+      await Promise.all(
+        known.map(entry => this._readHistories(client, entry, signal))
+      );
       await this._findNotebookRuns(client, signal);
       await this._readRuns(client, signal);
-      for (const entry of this.runs()) {
-        await this._readHistories(client, entry, signal);
-      }
+      const read = new Set(known.map(e => e.runId));
+      await Promise.all(
+        this.runs()
+          .filter(entry => !read.has(entry.runId))
+          .map(entry => this._readHistories(client, entry, signal))
+      );
       this._ticks++;
       this._setState({ kind: 'ready' });
     } catch (error) {
@@ -344,10 +354,10 @@ export class LiveSession implements IDisposable {
       ...this.store.keys([runId])
     ]);
     let added = 0;
-    for (const key of keys) {
+    const readKey = async (key: string) => {
       const id = `${runId}\u0000${key}`;
       if (this._complete.has(id)) {
-        continue;
+        return;
       }
       let token = this._cursors.get(id);
       for (let page = 0; page < Private.MAX_PAGES_PER_TICK; page++) {
@@ -370,12 +380,13 @@ export class LiveSession implements IDisposable {
           if (terminal) {
             this._complete.add(id);
           }
-          break;
+          return;
         }
         token = reply.next_page_token;
         this._cursors.set(id, token);
       }
-    }
+    };
+    await Promise.all(Array.from(keys, readKey));
     if (added > 0) {
       this._emitChanged();
     }

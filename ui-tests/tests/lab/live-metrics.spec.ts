@@ -135,4 +135,87 @@ test.describe('Live metric charts', () => {
       view.locator('.jp-mlflow-LiveMetrics-run', { hasText: 'live-run' })
     ).toHaveAttribute('data-status', 'FINISHED', { timeout: 60_000 });
   });
+
+  test('a pinned run of another machine updates by polling', async ({
+    page
+  }) => {
+    // "Another machine": a run written straight to the tracking server's REST API.
+    const api = (path: string, data: object) =>
+      page.request
+        .post(`${MLFLOW_URL}/api/2.0/mlflow/${path}`, { data })
+        .then(async r => {
+          expect(r.ok()).toBe(true);
+          return r.json();
+        });
+    const { experiment_id } = await api('experiments/create', {
+      name: `pinned-${Date.now()}`
+    });
+    const { run } = await api('runs/create', {
+      experiment_id,
+      run_name: 'remote-job',
+      start_time: Date.now()
+    });
+    const runId: string = run.info.run_id;
+    const log = (from: number, to: number) =>
+      api('runs/log-batch', {
+        run_id: runId,
+        metrics: Array.from({ length: to - from }, (_, i) => ({
+          key: 'remote_loss',
+          value: 1 / (from + i + 1),
+          timestamp: Date.now(),
+          step: from + i
+        }))
+      });
+    await log(0, 5);
+
+    await page.notebook.createNew('pinned.ipynb');
+    await page.sidebar.openTab(PANEL_ID);
+    const panel = page.locator(`#${PANEL_ID}`);
+    await panel.getByRole('button', { name: 'Add workspace…' }).click();
+    const form = panel.getByRole('form', { name: 'Add workspace' });
+    await form.getByLabel('Name').fill('Pinned runs server');
+    await form.getByLabel('Tracking URL').fill(MLFLOW_URL);
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect(panel.locator('.jp-mlflow-WorkspaceDetails')).toHaveAttribute(
+      'aria-label',
+      'Workspace Pinned runs server'
+    );
+    await page.evaluate(
+      id =>
+        (window as any).jupyterapp.commands.execute(
+          'mlflow-workspace:pin-run',
+          {
+            runId: id
+          }
+        ),
+      runId
+    );
+    const view = page.locator(`#${VIEW_ID}`);
+    const chart = view.locator(
+      '.jp-mlflow-LiveMetrics-card[data-metric-key="remote_loss"] .jp-mlflow-MetricChart'
+    );
+    await expect(chart).toHaveAttribute('data-point-count', '5', {
+      timeout: 60_000
+    });
+    const legend = view.locator('.jp-mlflow-LiveMetrics-run', {
+      hasText: 'remote-job'
+    });
+    await expect(legend).toHaveAttribute('data-status', 'RUNNING');
+
+    await log(5, 12);
+    await expect(chart).toHaveAttribute('data-point-count', '12', {
+      timeout: 60_000
+    });
+    await api('runs/update', {
+      run_id: runId,
+      status: 'FINISHED',
+      end_time: Date.now()
+    });
+    await expect(legend).toHaveAttribute('data-status', 'FINISHED', {
+      timeout: 60_000
+    });
+    expect((await chartPoints(page, 'remote_loss')).map(p => p[0])).toEqual(
+      Array.from({ length: 12 }, (_, i) => i)
+    );
+  });
 });
