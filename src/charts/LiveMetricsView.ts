@@ -325,6 +325,8 @@ export class LiveMetricsView extends Panel {
         }),
         data.xKind
       );
+      // The session emits `changed` in an animation frame: draw in this one.
+      card.chart.drawPending();
     });
   }
 

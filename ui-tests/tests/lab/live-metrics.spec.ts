@@ -134,6 +134,37 @@ test.describe('Live metric charts', () => {
     await expect(
       view.locator('.jp-mlflow-LiveMetrics-run', { hasText: 'live-run' })
     ).toHaveAttribute('data-status', 'FINISHED', { timeout: 60_000 });
+
+    // Reopened, the notebook finds its run again on the server (by its notebook id).
+    await page.notebook.activate('live-metrics.ipynb');
+    await page.notebook.save();
+    const notebookPath: string = await page.evaluate(() => {
+      for (const w of (window as any).jupyterapp.shell.widgets('main')) {
+        if (w.context?.path?.endsWith('live-metrics.ipynb')) {
+          return w.context.path;
+        }
+      }
+      return '';
+    });
+    expect(notebookPath).toContain('live-metrics.ipynb');
+    await page.notebook.close();
+    await expect(chart).toHaveCount(0);
+    await page.evaluate(async path => {
+      // Returns the widget, which cannot cross to the test: resolve to nothing.
+      await (window as any).jupyterapp.commands.execute('docmanager:open', {
+        path
+      });
+    }, notebookPath);
+    // The notebook may open in the view's tab area: bring the view to the front.
+    await page.evaluate(() =>
+      (window as any).jupyterapp.commands.execute(
+        'mlflow-workspace:open-live-metrics'
+      )
+    );
+    await expect(chart).toHaveAttribute('data-point-count', String(STEPS), {
+      timeout: 60_000
+    });
+    expect(await chartPoints(page, 'loss')).toEqual(expected);
   });
 
   test('a pinned run of another machine updates by polling', async ({
