@@ -17,4 +17,8 @@ export namespace CommandIDs {
   export const deploy = 'mlflow-workspace:deploy';
   export const refreshDeployments = 'mlflow-workspace:refresh-deployments';
   export const stopDeployment = 'mlflow-workspace:stop-deployment';
+  // Live metric charts (issue 5)
+  export const openLiveMetrics = 'mlflow-workspace:open-live-metrics';
+  export const pinRun = 'mlflow-workspace:pin-run';
+  export const refreshLiveMetrics = 'mlflow-workspace:refresh-live-metrics';
 }

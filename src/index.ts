@@ -1,5 +1,6 @@
 import { clientPlugin } from './api/plugin';
 import { deployPlugin } from './deploy/plugin';
+import { chartsPlugin } from './charts/plugin';
 import { kernelUriPlugin } from './kernel/plugin';
 import { snippetsPlugin } from './snippets/plugin';
 import { workspacePlugin } from './workspace/plugin';
@@ -12,5 +13,6 @@ export default [
   workspacePlugin,
   snippetsPlugin,
   kernelUriPlugin,
-  deployPlugin
+  deployPlugin,
+  chartsPlugin
 ];

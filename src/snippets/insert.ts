@@ -27,6 +27,15 @@ export function readLink(panel: NotebookPanel): INotebookLink | null {
 }
 
 /**
+ * The notebook's id from its link, or a new one (recorded by `insertSetupCell`).
+ *
+ * @param panel - the notebook
+ */
+export function notebookIdOf(panel: NotebookPanel): string {
+  return readLink(panel)?.notebook_id ?? UUID.uuid4();
+}
+
+/**
  * Insert a code cell below the active cell (or at the top) in one undoable step, make it active,
  * and record the workspace link in the notebook's metadata. Never overwrites a cell.
  *
@@ -42,6 +51,8 @@ export function insertSetupCell(
     position: 'below' | 'top';
     workspace: string;
     experiment: string | null;
+    /** The notebook id to record; by default the notebook's own, or a new one. */
+    notebookId?: string;
   }
 ): number {
   const model = panel.model;
@@ -49,7 +60,7 @@ export function insertSetupCell(
     throw new Error('The notebook is not loaded yet');
   }
   const link: INotebookLink = {
-    notebook_id: readLink(panel)?.notebook_id ?? UUID.uuid4(),
+    notebook_id: options.notebookId ?? notebookIdOf(panel),
     workspace: options.workspace,
     experiment: options.experiment
   };

@@ -20,6 +20,7 @@ import {
   experimentForPath,
   insertSetupCell,
   isPython,
+  notebookIdOf,
   readLink
 } from './insert';
 import { setupCell, SetupVariant } from './setupCells';
@@ -109,16 +110,19 @@ export const snippetsPlugin: JupyterFrontEndPlugin<void> = {
         }
         const experiment =
           readLink(panel)?.experiment ?? experimentForPath(panel.context.path);
+        const notebookId = notebookIdOf(panel);
         const source = generate(
           workspace,
           experiment,
+          notebookId,
           settings,
           args.variant as string | undefined
         );
         insertSetupCell(panel, source, {
           position: settings.position,
           workspace: workspace.id,
-          experiment
+          experiment,
+          notebookId
         });
         followNotebook();
       }
@@ -171,6 +175,7 @@ export const snippetsPlugin: JupyterFrontEndPlugin<void> = {
 function generate(
   workspace: IWorkspace,
   experiment: string,
+  notebookId: string,
   settings: ISnippetSettings,
   variant?: string
 ): string {
@@ -195,7 +200,8 @@ function generate(
     deferToEnvironment:
       settings.deferToEnvironment || workspace.kind === 'environment',
     needsToken: workspace.has_token || workspace.has_password,
-    mlflowWorkspace: workspace.mlflow_workspace
+    mlflowWorkspace: workspace.mlflow_workspace,
+    notebookId
   });
 }
 
