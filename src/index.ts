@@ -1,9 +1,16 @@
 import { clientPlugin } from './api/plugin';
 import { kernelUriPlugin } from './kernel/plugin';
+import { runsPlugin } from './runs/plugin';
 import { snippetsPlugin } from './snippets/plugin';
 import { workspacePlugin } from './workspace/plugin';
 
 /**
  * The extension's plugins, one per capability.
  */
-export default [clientPlugin, workspacePlugin, snippetsPlugin, kernelUriPlugin];
+export default [
+  clientPlugin,
+  workspacePlugin,
+  snippetsPlugin,
+  kernelUriPlugin,
+  runsPlugin
+];
