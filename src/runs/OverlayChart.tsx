@@ -100,7 +100,8 @@ export function OverlayChart(props: {
           scales: { x: { time: false } },
           legend: { show: false },
           axes: [
-            { ...axis, label: props.xLabel },
+            // Steps and trials are integers: no 0.5 ticks.
+            { ...axis, label: props.xLabel, incrs: Private.INTEGER_STEPS },
             { ...axis, label: props.yLabel }
           ],
           series: [
@@ -157,4 +158,12 @@ export function OverlayChart(props: {
       </figcaption>
     </figure>
   );
+}
+
+namespace Private {
+  /** Tick spacings of an integer axis. */
+  export const INTEGER_STEPS = [
+    1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 100_000,
+    1_000_000
+  ];
 }

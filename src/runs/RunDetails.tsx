@@ -16,6 +16,7 @@ const DESCRIPTION_TAG = 'mlflow.note.content';
  */
 export function RunDetails(props: {
   state: Loadable<IRunDetails>;
+  sparklines: Map<string, number[]>;
   uiLink: (run: IRun) => string | null;
   hasChildren: boolean;
   commands: CommandRegistry;
@@ -61,6 +62,7 @@ export function RunDetails(props: {
 
 function DetailsBody(props: {
   details: IRunDetails;
+  sparklines: Map<string, number[]>;
   uiLink: (run: IRun) => string | null;
   hasChildren: boolean;
   commands: CommandRegistry;
@@ -153,13 +155,23 @@ function DetailsBody(props: {
         />
       </Section>
       <Section title={trans.__('Metrics (%1)', run.data.metrics.length)}>
-        <Pairs
-          items={run.data.metrics.map(m => [
-            m.key,
-            `${formatNumber(m.value)}  (${trans.__('step %1', m.step)})`
-          ])}
-          empty={trans.__('No metrics.')}
-        />
+        {run.data.metrics.length ? (
+          <dl className="jp-mlflow-KeyValues jp-mod-metrics">
+            {run.data.metrics.map(m => (
+              <React.Fragment key={m.key}>
+                <dt title={m.key}>{m.key}</dt>
+                <dd title={trans.__('%1 at step %2', m.value, m.step)}>
+                  <span className="jp-mlflow-Metric-value">
+                    {formatNumber(m.value)}
+                  </span>
+                  <Sparkline values={props.sparklines.get(m.key)} />
+                </dd>
+              </React.Fragment>
+            ))}
+          </dl>
+        ) : (
+          <div className="jp-mlflow-Muted">{trans.__('No metrics.')}</div>
+        )}
       </Section>
       <Section title={trans.__('Tags (%1)', userTags.length)}>
         <Pairs
@@ -212,6 +224,35 @@ function DetailsBody(props: {
         <Pairs items={systemTags.map(t => [t.key, t.value])} empty="" />
       </Section>
     </div>
+  );
+}
+
+/** A metric's history as a tiny line; nothing for fewer than two points. */
+function Sparkline(props: { values?: number[] }): JSX.Element | null {
+  const values = (props.values ?? []).filter(Number.isFinite);
+  if (values.length < 2) {
+    return null;
+  }
+  const width = 60;
+  const height = 14;
+  const min = Math.min(...values);
+  const span = Math.max(...values) - min || 1;
+  const points = values
+    .map((v, i) => {
+      const x = (i / (values.length - 1)) * width;
+      const y = height - 1 - ((v - min) / span) * (height - 2);
+      return `${x.toFixed(1)},${y.toFixed(1)}`;
+    })
+    .join(' ');
+  return (
+    <svg
+      className="jp-mlflow-Sparkline"
+      width={width}
+      height={height}
+      aria-hidden="true"
+    >
+      <polyline points={points} />
+    </svg>
   );
 }
 

@@ -24,6 +24,7 @@ export function RunTable(props: {
   const rows = model.rows;
   const columns = model.columns;
   const body = React.useRef<HTMLDivElement>(null);
+  const header = React.useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = React.useState(0);
   const [height, setHeight] = React.useState(400);
   const [cursor, setCursor] = React.useState(0);
@@ -49,6 +50,9 @@ export function RunTable(props: {
   const onScroll = (event: React.UIEvent<HTMLDivElement>) => {
     const node = event.currentTarget;
     setScrollTop(node.scrollTop);
+    if (header.current) {
+      header.current.scrollLeft = node.scrollLeft;
+    }
     if (
       node.scrollTop + node.clientHeight >
       node.scrollHeight - 20 * ROW_HEIGHT
@@ -102,6 +106,9 @@ export function RunTable(props: {
     c.id === 'attr:name' ? 'minmax(160px, 2fr)' : 'minmax(90px, 1fr)'
   );
   const gridTemplateColumns = ['28px', ...template].join(' ');
+  // Below this width the body scrolls sideways and the header follows it.
+  const minWidth =
+    28 + 160 + 90 * (columns.length - 1) + 6 * columns.length + 8;
   const sort = model.sort;
 
   return (
@@ -111,43 +118,45 @@ export function RunTable(props: {
       aria-label={trans.__('Runs')}
       aria-rowcount={rows.length + 1}
     >
-      <div
-        className="jp-mlflow-RunTable-header"
-        role="row"
-        style={{ gridTemplateColumns }}
-      >
-        <span
-          role="columnheader"
-          aria-label={trans.__('Selected for compare')}
-        />
-        {columns.map(column => {
-          const active = sort?.columnId === column.id;
-          const direction = active
-            ? sort!.ascending
-              ? 'ascending'
-              : 'descending'
-            : 'none';
-          return (
-            <button
-              key={column.id}
-              role="columnheader"
-              aria-sort={direction}
-              className={`jp-mlflow-RunTable-sort${active ? ' jp-mod-active' : ''}`}
-              title={
-                column.orderKey
-                  ? trans.__('Sort by %1 (MLflow orders)', column.label)
-                  : trans.__('Sort by %1 (loads every run)', column.label)
-              }
-              data-column={column.id}
-              onClick={() => void model.sortBy(column.id)}
-            >
-              <span className="jp-mlflow-RunTable-label">
-                {headerLabel(column, trans)}
-              </span>
-              {active ? (sort!.ascending ? ' ▲' : ' ▼') : ''}
-            </button>
-          );
-        })}
+      <div ref={header} className="jp-mlflow-RunTable-headerWrap">
+        <div
+          className="jp-mlflow-RunTable-header"
+          role="row"
+          style={{ gridTemplateColumns, minWidth }}
+        >
+          <span
+            role="columnheader"
+            aria-label={trans.__('Selected for compare')}
+          />
+          {columns.map(column => {
+            const active = sort?.columnId === column.id;
+            const direction = active
+              ? sort!.ascending
+                ? 'ascending'
+                : 'descending'
+              : 'none';
+            return (
+              <button
+                key={column.id}
+                role="columnheader"
+                aria-sort={direction}
+                className={`jp-mlflow-RunTable-sort${active ? ' jp-mod-active' : ''}`}
+                title={
+                  column.orderKey
+                    ? trans.__('Sort by %1 (MLflow orders)', column.label)
+                    : trans.__('Sort by %1 (loads every run)', column.label)
+                }
+                data-column={column.id}
+                onClick={() => void model.sortBy(column.id)}
+              >
+                <span className="jp-mlflow-RunTable-label">
+                  {headerLabel(column, trans)}
+                </span>
+                {active ? (sort!.ascending ? ' ▲' : ' ▼') : ''}
+              </button>
+            );
+          })}
+        </div>
       </div>
       <div
         ref={body}
@@ -161,7 +170,13 @@ export function RunTable(props: {
             : undefined
         }
       >
-        <div style={{ height: rows.length * ROW_HEIGHT, position: 'relative' }}>
+        <div
+          style={{
+            height: rows.length * ROW_HEIGHT,
+            position: 'relative',
+            minWidth
+          }}
+        >
           {rows.slice(first, last).map((row, i) => (
             <RunRow
               key={row.run.info.run_id}
@@ -315,7 +330,10 @@ function formatCell(
   }
   switch (column.id) {
     case 'attr:start':
-      return new Date(value as number).toLocaleString();
+      return new Date(value as number).toLocaleString(undefined, {
+        dateStyle: 'short',
+        timeStyle: 'short'
+      });
     case 'attr:duration':
       return formatDuration(value as number);
     case 'attr:status':

@@ -150,6 +150,7 @@ function BrowserView(props: {
       {details && (
         <RunDetails
           state={details.state}
+          sparklines={model.sparklines}
           uiLink={link}
           hasChildren={hasChildren}
           commands={commands}

@@ -191,7 +191,45 @@ export class RunsBrowserModel {
     if (this._details?.runId === runId) {
       this._details = { runId, state };
       this._emit();
+      if (state.kind === 'ready') {
+        void this._loadSparklines(api, state.value.run);
+      }
     }
+  }
+
+  /**
+   * The metric histories of the run in the details pane, for its sparklines (up to 20 metrics,
+   * 500 points each), by metric key; absent while loading or when a history failed.
+   */
+  get sparklines(): Map<string, number[]> {
+    return this._sparklines;
+  }
+
+  private async _loadSparklines(api: IRunsApi, run: IRun): Promise<void> {
+    const runId = run.info.run_id;
+    this._sparklines = new Map();
+    const keys = run.data.metrics.map(m => m.key).slice(0, Private.SPARKLINES);
+    await Promise.all(
+      keys.map(async key => {
+        try {
+          const history = await api.getFullMetricHistory(runId, key, {
+            maxPoints: Private.SPARKLINE_POINTS
+          });
+          if (this._details?.runId === runId) {
+            const points = [...history.metrics].sort(
+              (a, b) => a.step - b.step || a.timestamp - b.timestamp
+            );
+            this._sparklines.set(
+              key,
+              points.map(p => p.value)
+            );
+            this._emit();
+          }
+        } catch {
+          // A sparkline is decoration: the latest value is shown anyway.
+        }
+      })
+    );
   }
 
   /** Close the details pane. */
@@ -399,6 +437,7 @@ export class RunsBrowserModel {
   private _details: { runId: string; state: Loadable<IRunDetails> } | null =
     null;
   private _sweep: { parent: IRun; state: Loadable<IRun[]> } | null = null;
+  private _sparklines = new Map<string, number[]>();
   private _compare: Loadable<ICompareSeries> | null = null;
   private _compareKey: string | null = null;
   private _view: 'runs' | 'compare' = 'runs';
@@ -415,4 +454,11 @@ export namespace RunsBrowserModel {
     apiFor: (workspaceId: string) => IRunsApi;
     settings?: Partial<IRunsSettings>;
   }
+}
+
+namespace Private {
+  /** Sparklines in the details pane: at most this many metrics… */
+  export const SPARKLINES = 20;
+  /** …of at most this many points each. */
+  export const SPARKLINE_POINTS = 500;
 }

@@ -107,12 +107,16 @@ export class RunTableModel {
     return this._runs;
   }
 
-  /** The columns: attributes, then the chosen metric and param columns. */
+  /** The columns: name, status, the chosen metrics and params, then other attributes. */
   get columns(): IColumn[] {
+    // Name and status first, then what runs are compared by, then the other attributes.
+    const [status, name, ...rest] = ATTRIBUTE_COLUMNS;
     return [
-      ...ATTRIBUTE_COLUMNS,
+      name,
+      status,
       ...this._metricKeys.map(k => keyColumn('metric', k)),
-      ...this._paramKeys.map(k => keyColumn('param', k))
+      ...this._paramKeys.map(k => keyColumn('param', k)),
+      ...rest
     ];
   }
 

@@ -1,10 +1,12 @@
 import { APIRequestContext } from '@playwright/test';
+import * as path from 'path';
 import { expect, test } from '../fixtures';
 
 const PANEL_ID = 'jp-mlflow-workspace-panel';
 // The tests' own MLflow server (playwright.config.js); another port when several run at once.
 const MLFLOW_URL = process.env.MLFLOW_UITEST_URL ?? 'http://127.0.0.1:5077';
 const API = `${MLFLOW_URL}/api/2.0/mlflow`;
+const DOCS = path.join(__dirname, '..', '..', '..', 'docs');
 
 /** What the test seeds: 24 top-level runs, then a sweep parent with 6 children. */
 const TOP = 24;
@@ -89,6 +91,7 @@ test.describe('Run browser', () => {
     page,
     request
   }) => {
+    await page.setViewportSize({ width: 1400, height: 800 });
     const experiment = `galata-runs-${Date.now()}`;
     await seed(request, experiment);
 
@@ -167,6 +170,8 @@ test.describe('Run browser', () => {
       new RegExp(`^${MLFLOW_URL}/#/experiments/\\d+/runs/[0-9a-f]+$`)
     );
 
+    await browser.screenshot({ path: path.join(DOCS, 'runs-browser.png') });
+
     // Top 5 by lowest loss under the filter, then compare.
     await browser.getByLabel('Metric to rank by').selectOption('loss');
     await browser.getByRole('button', { name: 'Select top' }).click();
@@ -198,5 +203,31 @@ test.describe('Run browser', () => {
     }
     await view.getByRole('checkbox', { name: 'Only differences' }).check();
     await expect(diff).toHaveCount(2);
+    await browser.screenshot({ path: path.join(DOCS, 'runs-compare.png') });
+
+    // The sweep: trials, best so far, parallel coordinates.
+    await view.getByRole('button', { name: '← Back to runs' }).click();
+    await filter.fill('');
+    await filter.press('Enter');
+    // The parent stays expanded across the filter change.
+    await expect(grid).toHaveAttribute(
+      'aria-rowcount',
+      String(TOP + 2 + CHILDREN)
+    );
+    await rows.filter({ hasText: 'sweep-parent' }).click();
+    await details.getByRole('button', { name: 'Show sweep' }).click();
+    const sweep = browser.locator('.jp-mlflow-Sweep');
+    await expect(sweep).toContainText(`${CHILDREN} trials`);
+    await expect(sweep.locator('.jp-mlflow-OverlayChart')).toHaveAttribute(
+      'data-series-count',
+      '2'
+    );
+    await expect(sweep.locator('.jp-mlflow-Legend')).toContainText(
+      'best so far'
+    );
+    await expect(sweep.locator('svg.jp-mlflow-Parallel')).toHaveAttribute(
+      'data-line-count',
+      String(CHILDREN)
+    );
   });
 });
