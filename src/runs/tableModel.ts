@@ -236,13 +236,21 @@ export class RunTableModel {
       this._sort?.columnId === columnId
         ? { columnId, ascending: !this._sort.ascending }
         : { columnId, ascending: !column.numeric };
+    // With every run loaded, the browser sorts in no time; MLflow's SQL store takes seconds to
+    // order 10,000 runs by a metric (benchmarks/runs_browser.py).
+    if (this.complete) {
+      this._local = true;
+      this._setRuns(this._runs, undefined);
+      return Promise.resolve();
+    }
+    this._local = false;
     return this.reload();
   }
 
   /** The `order_by` sent to MLflow for the current sort (empty for a derived column). */
   get orderBy(): string[] {
     const column = this._sortColumn();
-    if (!column?.orderKey || !this._sort) {
+    if (!column?.orderKey || !this._sort || this._local) {
       return [];
     }
     return [`${column.orderKey} ${this._sort.ascending ? 'ASC' : 'DESC'}`];
@@ -258,10 +266,14 @@ export class RunTableModel {
       return;
     }
     const signal = this._restart();
+    this._local = false;
     this._state = { kind: 'loading' };
     this._changed.emit();
     try {
-      const page = await this._fetch(undefined, this.pageSize, signal);
+      // A smaller first page paints sooner: MLflow's reply time grows with the rows it sends
+      // (every run carries all its metrics, params and tags), and a screen shows ~25 rows.
+      const first = Math.min(this.pageSize, Private.FIRST_PAGE);
+      const page = await this._fetch(undefined, first, signal);
       this._setRuns(page.runs, page.next_page_token);
       if (this._needsAll()) {
         await this._loadRest(signal);
@@ -272,21 +284,44 @@ export class RunTableModel {
   }
 
   /**
-   * Fetch the rows again, as many as are loaded now, for "refresh while visible". Nothing changes
-   * for the user except the values; an error leaves the rows as they were.
+   * Fetch rows again for "refresh while visible", at most 500 per refresh so that a table of
+   * 10,000 runs does not fetch 50 MB every 30 s. When every run is loaded, the newest runs are
+   * fetched and merged in (new runs appear, running ones update); otherwise the first rows are
+   * fetched again in the table's order and replace the top of the table. An error leaves the
+   * rows as they were.
    */
   async refresh(): Promise<void> {
     if (this._state.kind !== 'ready' || this._pending) {
       return;
     }
+    const complete = this.complete;
     const count = Math.min(
-      Private.MAX_RESULTS,
+      Private.REFRESH_ROWS,
       Math.max(this.pageSize, this._runs.length)
     );
     const signal = this._restart();
+    if (complete) {
+      // Newest first, whatever the table's order.
+      this._local = true;
+    }
     try {
       const page = await this._fetch(undefined, count, signal);
-      this._setRuns(page.runs, page.next_page_token);
+      const fresh = new Map(page.runs.map(r => [r.info.run_id, r]));
+      if (complete) {
+        const kept = this._runs.filter(r => !fresh.has(r.info.run_id));
+        const more = page.next_page_token && this._runs.length <= count;
+        this._setRuns(
+          [...page.runs, ...kept],
+          more ? page.next_page_token : undefined
+        );
+      } else {
+        const rest = this._runs
+          .slice(page.runs.length)
+          .filter(r => !fresh.has(r.info.run_id));
+        const next =
+          this._runs.length <= count ? page.next_page_token : this._nextToken;
+        this._setRuns([...page.runs, ...rest], next);
+      }
     } catch (error) {
       if (!(error instanceof ApiError && error.reason === ABORTED)) {
         this._fail(error);
@@ -444,16 +479,8 @@ export class RunTableModel {
 
   private _setRuns(runs: IRun[], nextToken: string | undefined): void {
     const column = this._sortColumn();
-    if (column && !column.orderKey && this._sort && !nextToken) {
-      const { ascending } = this._sort;
-      const now = Date.now();
-      runs = [...runs].sort((a, b) =>
-        compareValues(
-          cellValue(a, column, now),
-          cellValue(b, column, now),
-          ascending
-        )
-      );
+    if (!nextToken && (this._local || (column && !column.orderKey))) {
+      runs = Private.sortRuns(runs, column, this._sort);
     }
     this._runs = runs;
     this._rows = null;
@@ -485,6 +512,9 @@ export class RunTableModel {
   }
 
   private _needsAll(): boolean {
+    if (this._local) {
+      return false;
+    }
     const column = this._sortColumn();
     return !!column && !column.orderKey && !!this._nextToken;
   }
@@ -513,6 +543,8 @@ export class RunTableModel {
   private _experimentIds: string[] = [];
   private _filter = '';
   private _sort: ISort | null = null;
+  /** Whether the order is applied in the browser (every run loaded) rather than by MLflow. */
+  private _local = false;
   private _state: TableState = { kind: 'idle' };
   private _runs: IRun[] = [];
   private _extra: IRun[] = [];
@@ -542,8 +574,39 @@ export namespace RunTableModel {
 }
 
 namespace Private {
-  /** MLflow's cap on `max_results` of `runs/search`. */
-  export const MAX_RESULTS = 50_000;
+  /** At most this many runs per refresh. */
+  export const REFRESH_ROWS = 500;
+
+  /**
+   * Sort runs in the browser like MLflow: by the column (missing values last), then MLflow's
+   * default order (newest start first, then run id).
+   */
+  export function sortRuns(
+    runs: IRun[],
+    column: IColumn | undefined,
+    sort: ISort | null
+  ): IRun[] {
+    const now = Date.now();
+    const byDefault = (a: IRun, b: IRun) =>
+      (b.info.start_time ?? 0) - (a.info.start_time ?? 0) ||
+      (a.info.run_id < b.info.run_id
+        ? -1
+        : a.info.run_id > b.info.run_id
+          ? 1
+          : 0);
+    if (!column || !sort) {
+      return [...runs].sort(byDefault);
+    }
+    const values = new Map(runs.map(r => [r, cellValue(r, column, now)]));
+    return [...runs].sort(
+      (a, b) =>
+        compareValues(values.get(a), values.get(b), sort.ascending) ||
+        byDefault(a, b)
+    );
+  }
+
+  /** At most this many runs in the first request of a query. */
+  export const FIRST_PAGE = 50;
 
   /** Page size of "load all": fewer, larger requests. */
   export const ALL_PAGE_SIZE = 1000;

@@ -14,26 +14,38 @@ function runs250() {
 }
 
 describe('RunTableModel paging', () => {
-  it('loads the first page, then appends pages forward until the last', async () => {
+  it('loads a first page of at most 50, then appends pages forward until the last', async () => {
     const { search, calls } = fakeSearch(runs250());
     const model = new RunTableModel({ search, pageSize: 100 });
     await model.setExperiments(['1']);
     expect(model.state.kind).toBe('ready');
-    expect(model.runs).toHaveLength(100);
+    expect(model.runs).toHaveLength(50);
     expect(model.complete).toBe(false);
     await model.loadMore();
     await model.loadMore();
-    expect(model.runs.map(r => r.info.run_id).slice(98, 102)).toEqual([
-      'r98',
-      'r99',
-      'r100',
-      'r101'
+    await model.loadMore();
+    expect(model.runs.map(r => r.info.run_id).slice(48, 52)).toEqual([
+      'r48',
+      'r49',
+      'r50',
+      'r51'
     ]);
     expect(model.runs).toHaveLength(250);
     expect(model.complete).toBe(true);
     await model.loadMore();
-    expect(calls.map(c => c.pageToken)).toEqual([undefined, '100', '200']);
+    expect(calls.map(c => [c.pageToken, c.maxResults])).toEqual([
+      [undefined, 50],
+      ['50', 100],
+      ['150', 100]
+    ]);
     expect(model.updatedAt).not.toBeNull();
+  });
+
+  it('a small page size is also the first page size', async () => {
+    const { search, calls } = fakeSearch(runs250());
+    const model = new RunTableModel({ search, pageSize: 20 });
+    await model.setExperiments(['1']);
+    expect(calls[0].maxResults).toBe(20);
   });
 
   it('does not fetch the same page twice when scrolling asks again before it arrives', async () => {
@@ -42,7 +54,7 @@ describe('RunTableModel paging', () => {
     await model.setExperiments(['1']);
     await Promise.all([model.loadMore(), model.loadMore()]);
     expect(calls).toHaveLength(2);
-    expect(model.runs).toHaveLength(200);
+    expect(model.runs).toHaveLength(150);
   });
 
   it('loadAll follows every page and reports progress', async () => {
@@ -65,10 +77,10 @@ describe('RunTableModel paging', () => {
     await model.loadMore();
     await model.refresh();
     expect(calls[calls.length - 1]).toMatchObject({
-      maxResults: 200,
+      maxResults: 150,
       pageToken: undefined
     });
-    expect(model.runs).toHaveLength(200);
+    expect(model.runs).toHaveLength(150);
   });
 
   it('is idle without an experiment and sends nothing', async () => {
@@ -136,6 +148,62 @@ describe('RunTableModel sort', () => {
     await model.setExperiments(['1']);
     await model.sortBy('metric:loss');
     expect(model.runs.map(r => r.info.run_id)).toEqual(['a', 'c', 'b']);
+  });
+});
+
+describe('RunTableModel with every run loaded', () => {
+  it('sorts in the browser without asking MLflow, then flips', async () => {
+    const { search, calls } = fakeSearch(runs250());
+    const model = new RunTableModel({ search, pageSize: 100 });
+    model.setColumns(['loss'], []);
+    await model.setExperiments(['1']);
+    await model.loadAll();
+    const before = calls.length;
+    await model.sortBy('metric:loss');
+    expect(calls).toHaveLength(before);
+    expect(model.runs[0].info.run_id).toBe('r249');
+    await model.sortBy('metric:loss');
+    expect(model.runs[0].info.run_id).toBe('r0');
+    expect(model.orderBy).toEqual([]);
+    expect(calls).toHaveLength(before);
+  });
+
+  it('refresh merges the newest runs in and keeps the order', async () => {
+    const list = runs250().slice(0, 30);
+    const { search, calls } = fakeSearch(list);
+    const model = new RunTableModel({ search, pageSize: 100 });
+    model.setColumns(['loss'], []);
+    await model.setExperiments(['1']);
+    await model.sortBy('metric:loss');
+    // A new run, and new values of a loaded one, arrive on the server.
+    list.unshift(makeRun('new', { metrics: { loss: 0.5 }, start: 1e9 }));
+    list[1] = makeRun('r0', { metrics: { loss: 0.9 } });
+    await model.refresh();
+    expect(calls[calls.length - 1].orderBy).toBeUndefined();
+    expect(model.runs).toHaveLength(31);
+    expect(model.runs.slice(0, 2).map(r => r.info.run_id)).toEqual([
+      'r0',
+      'new'
+    ]);
+    expect(model.complete).toBe(true);
+  });
+
+  it('refresh of a long, partly loaded table asks for at most 500 rows and keeps the rest', async () => {
+    const big = Array.from({ length: 2000 }, (_, i) =>
+      makeRun(`r${i}`, { start: 1e6 - i })
+    );
+    const { search, calls } = fakeSearch(big);
+    const model = new RunTableModel({ search, pageSize: 400 });
+    await model.setExperiments(['1']);
+    await model.loadMore();
+    await model.loadMore();
+    expect(model.runs).toHaveLength(850);
+    await model.refresh();
+    expect(calls[calls.length - 1].maxResults).toBe(500);
+    expect(model.runs).toHaveLength(850);
+    expect(new Set(model.runs.map(r => r.info.run_id)).size).toBe(850);
+    await model.loadMore();
+    expect(calls[calls.length - 1].pageToken).toBe('850');
   });
 });
 
