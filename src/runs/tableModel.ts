@@ -381,6 +381,18 @@ export class RunTableModel {
     if (!column.orderKey || !this._experimentIds.length) {
       return [];
     }
+    if (this.complete) {
+      // Every run under the filter is here: rank them in the browser, no round trip.
+      const ranked = Private.sortRuns(this._runs, column, {
+        columnId: column.id,
+        ascending
+      })
+        .filter(r => Number.isFinite(cellValue(r, column) as number))
+        .slice(0, n)
+        .map(r => r.info.run_id);
+      this.setSelection(ranked);
+      return ranked;
+    }
     const page = await this._search({
       experimentIds: this._experimentIds,
       filter: this._filter || undefined,

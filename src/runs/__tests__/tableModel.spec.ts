@@ -168,6 +168,22 @@ describe('RunTableModel with every run loaded', () => {
     expect(calls).toHaveLength(before);
   });
 
+  it('ranks the top N in the browser, skipping runs without the metric', async () => {
+    const list = [
+      makeRun('a', { metrics: { loss: 3 } }),
+      makeRun('b'),
+      makeRun('c', { metrics: { loss: 1 } }),
+      makeRun('d', { metrics: { loss: NaN } }),
+      makeRun('e', { metrics: { loss: 2 } })
+    ];
+    const { search, calls } = fakeSearch(list);
+    const model = new RunTableModel({ search });
+    await model.setExperiments(['1']);
+    expect(await model.selectTop('loss', 5, true)).toEqual(['c', 'e', 'a']);
+    expect(await model.selectTop('loss', 2, false)).toEqual(['a', 'e']);
+    expect(calls).toHaveLength(1);
+  });
+
   it('refresh merges the newest runs in and keeps the order', async () => {
     const list = runs250().slice(0, 30);
     const { search, calls } = fakeSearch(list);
