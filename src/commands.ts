@@ -21,4 +21,16 @@ export namespace CommandIDs {
   export const openLiveMetrics = 'mlflow-workspace:open-live-metrics';
   export const pinRun = 'mlflow-workspace:pin-run';
   export const refreshLiveMetrics = 'mlflow-workspace:refresh-live-metrics';
+  export const openRunsBrowser = 'mlflow-workspace:open-runs-browser';
+  export const refreshRuns = 'mlflow-workspace:refresh-runs';
+  export const loadAllRuns = 'mlflow-workspace:load-all-runs';
+  export const createExperiment = 'mlflow-workspace:create-experiment';
+  export const renameExperiment = 'mlflow-workspace:rename-experiment';
+  export const deleteExperiment = 'mlflow-workspace:delete-experiment';
+  export const restoreExperiment = 'mlflow-workspace:restore-experiment';
+  export const selectTopRuns = 'mlflow-workspace:select-top-runs';
+  export const compareRuns = 'mlflow-workspace:compare-runs';
+  export const clearRunSelection = 'mlflow-workspace:clear-run-selection';
+  export const showSweep = 'mlflow-workspace:show-sweep';
+  export const openRunInMlflowUi = 'mlflow-workspace:open-run-in-mlflow-ui';
 }

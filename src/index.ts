@@ -2,6 +2,7 @@ import { clientPlugin } from './api/plugin';
 import { deployPlugin } from './deploy/plugin';
 import { chartsPlugin } from './charts/plugin';
 import { kernelUriPlugin } from './kernel/plugin';
+import { runsPlugin } from './runs/plugin';
 import { snippetsPlugin } from './snippets/plugin';
 import { workspacePlugin } from './workspace/plugin';
 
@@ -14,5 +15,6 @@ export default [
   snippetsPlugin,
   kernelUriPlugin,
   deployPlugin,
-  chartsPlugin
+  chartsPlugin,
+  runsPlugin
 ];

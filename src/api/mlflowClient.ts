@@ -45,6 +45,10 @@ export const MLFLOW_ROUTES = {
   searchExperiments: ['POST', 'api/2.0/mlflow/experiments/search'],
   getExperiment: ['GET', 'api/2.0/mlflow/experiments/get'],
   getExperimentByName: ['GET', 'api/2.0/mlflow/experiments/get-by-name'],
+  createExperiment: ['POST', 'api/2.0/mlflow/experiments/create'],
+  renameExperiment: ['POST', 'api/2.0/mlflow/experiments/update'],
+  deleteExperiment: ['POST', 'api/2.0/mlflow/experiments/delete'],
+  restoreExperiment: ['POST', 'api/2.0/mlflow/experiments/restore'],
   searchRuns: ['POST', 'api/2.0/mlflow/runs/search'],
   getRun: ['GET', 'api/2.0/mlflow/runs/get'],
   getMetricHistory: ['GET', 'api/2.0/mlflow/metrics/get-history'],
@@ -136,6 +140,66 @@ export class MlflowClient {
       }
       throw error;
     }
+  }
+
+  /**
+   * Create an experiment.
+   *
+   * @param name - the new experiment's name (MLflow answers RESOURCE_ALREADY_EXISTS when taken,
+   *   also by a deleted experiment)
+   * @param options - cancellation
+   * @returns the new experiment's id
+   */
+  async createExperiment(
+    name: string,
+    options: IRequestOptions = {}
+  ): Promise<string> {
+    const raw = await this._call('createExperiment', options, { name });
+    return String(raw?.experiment_id ?? '');
+  }
+
+  /**
+   * Rename an experiment.
+   *
+   * @param experimentId - the experiment's id
+   * @param newName - its new name
+   * @param options - cancellation
+   */
+  async renameExperiment(
+    experimentId: string,
+    newName: string,
+    options: IRequestOptions = {}
+  ): Promise<void> {
+    const fields = { experiment_id: experimentId, new_name: newName };
+    await this._call('renameExperiment', options, fields);
+  }
+
+  /**
+   * Delete an experiment (MLflow's soft delete: its runs go with it, restore brings them back).
+   *
+   * @param experimentId - the experiment's id
+   * @param options - cancellation
+   */
+  async deleteExperiment(
+    experimentId: string,
+    options: IRequestOptions = {}
+  ): Promise<void> {
+    const fields = { experiment_id: experimentId };
+    await this._call('deleteExperiment', options, fields);
+  }
+
+  /**
+   * Restore a deleted experiment with its runs.
+   *
+   * @param experimentId - the experiment's id
+   * @param options - cancellation
+   */
+  async restoreExperiment(
+    experimentId: string,
+    options: IRequestOptions = {}
+  ): Promise<void> {
+    const fields = { experiment_id: experimentId };
+    await this._call('restoreExperiment', options, fields);
   }
 
   /**

@@ -136,6 +136,17 @@ export function WorkspaceView(props: IWorkspaceViewProps): JSX.Element | null {
             >
               {trans.__('Test connection')}
             </button>
+            {commands.hasCommand(CommandIDs.openRunsBrowser) && (
+              <button
+                className="jp-Button jp-mod-styled jp-mod-reject"
+                disabled={!selected.url}
+                onClick={() =>
+                  void commands.execute(CommandIDs.openRunsBrowser)
+                }
+              >
+                {trans.__('Browse runs')}
+              </button>
+            )}
           </div>
           <TestResultView state={model.testState(selected.id)} trans={trans} />
           <KernelUriView model={model} trans={trans} />

@@ -207,6 +207,34 @@ describe('MlflowClient on the wire', () => {
       }
     ],
     [
+      'createExperiment',
+      c => c.createExperiment('fraud "v2"'),
+      'POST',
+      'api/2.0/mlflow/experiments/create',
+      { name: 'fraud "v2"' }
+    ],
+    [
+      'renameExperiment',
+      c => c.renameExperiment('7', 'fraud-v3'),
+      'POST',
+      'api/2.0/mlflow/experiments/update',
+      { experiment_id: '7', new_name: 'fraud-v3' }
+    ],
+    [
+      'deleteExperiment',
+      c => c.deleteExperiment('7'),
+      'POST',
+      'api/2.0/mlflow/experiments/delete',
+      { experiment_id: '7' }
+    ],
+    [
+      'restoreExperiment',
+      c => c.restoreExperiment('7'),
+      'POST',
+      'api/2.0/mlflow/experiments/restore',
+      { experiment_id: '7' }
+    ],
+    [
       'getServerInfo',
       c => c.getServerInfo(),
       'GET',
@@ -241,7 +269,11 @@ describe('MlflowClient on the wire', () => {
       'GET api/2.0/mlflow/registered-models/search',
       'GET api/2.0/mlflow/runs/get',
       'GET api/3.0/mlflow/server-info',
+      'POST api/2.0/mlflow/experiments/create',
+      'POST api/2.0/mlflow/experiments/delete',
+      'POST api/2.0/mlflow/experiments/restore',
       'POST api/2.0/mlflow/experiments/search',
+      'POST api/2.0/mlflow/experiments/update',
       'POST api/2.0/mlflow/logged-models/search',
       'POST api/2.0/mlflow/registered-models/get-latest-versions',
       'POST api/2.0/mlflow/runs/search'

@@ -1,0 +1,155 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+import * as React from 'react';
+import { IRun } from '../api/mlflowTypes';
+import { formatNumber } from './columns';
+import { diffRuns } from './compare';
+import { ICompareSeries, Loadable } from './browserModel';
+import { metricLine, OverlayChart, PALETTE } from './OverlayChart';
+
+/**
+ * Compare runs: one metric's history of every run on one chart, and the params/metrics diff table
+ * with differing rows highlighted (or shown alone).
+ */
+export function CompareView(props: {
+  runs: IRun[];
+  series: Loadable<ICompareSeries> | null;
+  trans: TranslationBundle;
+  onMetric: (key: string) => void;
+  onBack: () => void;
+}): JSX.Element {
+  const { runs, series, trans } = props;
+  const [onlyDiff, setOnlyDiff] = React.useState(false);
+  const rows = React.useMemo(
+    () => diffRuns(runs, { onlyDifferences: onlyDiff }),
+    [runs, onlyDiff]
+  );
+  const metricKeys = [
+    ...new Set(runs.flatMap(r => r.data.metrics.map(m => m.key)))
+  ].sort();
+  const name = (run: IRun) => run.info.run_name || run.info.run_id;
+  const lines = React.useMemo(
+    () =>
+      series?.kind === 'ready'
+        ? series.value.series.map(s => metricLine(name(s.run), s.points))
+        : [],
+    [series]
+  );
+  return (
+    <section
+      className="jp-mlflow-Compare"
+      aria-label={trans.__('Compare runs')}
+    >
+      <div className="jp-mlflow-Toolbar">
+        <button
+          className="jp-Button jp-mod-styled jp-mod-minimal"
+          onClick={props.onBack}
+        >
+          {trans.__('← Back to runs')}
+        </button>
+        <span>
+          {trans._n('Comparing %1 run', 'Comparing %1 runs', runs.length)}
+        </span>
+        <label>
+          {trans.__('Metric')}{' '}
+          <select
+            className="jp-mlflow-Input"
+            value={
+              series?.kind === 'ready' ? series.value.metricKey : undefined
+            }
+            onChange={event => props.onMetric(event.target.value)}
+          >
+            {metricKeys.map(k => (
+              <option key={k} value={k}>
+                {k}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="jp-mlflow-Check">
+          <input
+            type="checkbox"
+            checked={onlyDiff}
+            onChange={event => setOnlyDiff(event.target.checked)}
+          />
+          {trans.__('Only differences')}
+        </label>
+      </div>
+      {!runs.length ? (
+        <div className="jp-mlflow-Muted">
+          {trans.__(
+            'Select runs in the table (Space or the check boxes), or pick the top N by a metric.'
+          )}
+        </div>
+      ) : series?.kind === 'loading' ? (
+        <div aria-busy="true">{trans.__('Loading metric histories…')}</div>
+      ) : series?.kind === 'error' ? (
+        <div className="jp-mlflow-Notice jp-mod-error" role="alert">
+          {trans.__('Could not load metric histories: %1', series.message)}
+        </div>
+      ) : series?.kind === 'ready' && series.value.metricKey ? (
+        <OverlayChart
+          lines={lines}
+          xLabel={trans.__('step')}
+          yLabel={series.value.metricKey}
+          trans={trans}
+        />
+      ) : null}
+      {runs.length > 0 && (
+        <div className="jp-mlflow-DiffTable-wrap">
+          <table
+            className="jp-mlflow-DiffTable"
+            aria-label={trans.__('Parameters and metrics')}
+          >
+            <thead>
+              <tr>
+                <th scope="col">{trans.__('Key')}</th>
+                {runs.map((run, i) => (
+                  <th key={run.info.run_id} scope="col" title={run.info.run_id}>
+                    <span
+                      className="jp-mlflow-Legend-swatch"
+                      style={{ background: PALETTE[i % PALETTE.length] }}
+                    />
+                    {name(run)}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map(row => (
+                <tr
+                  key={`${row.kind}:${row.key}`}
+                  className={row.differs ? 'jp-mod-differs' : undefined}
+                  data-differs={row.differs}
+                  data-key={`${row.kind}:${row.key}`}
+                >
+                  <th scope="row">
+                    <span className="jp-mlflow-Muted">
+                      {row.kind === 'param'
+                        ? trans.__('param')
+                        : trans.__('metric')}
+                    </span>{' '}
+                    {row.key}
+                  </th>
+                  {row.values.map((value, i) => (
+                    <td
+                      key={i}
+                      className={
+                        typeof value === 'number' ? 'jp-mod-numeric' : undefined
+                      }
+                    >
+                      {value === undefined
+                        ? '—'
+                        : typeof value === 'number'
+                          ? formatNumber(value)
+                          : value}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,343 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+import * as React from 'react';
+import { cellValue, formatDuration, formatNumber, IColumn } from './columns';
+import { IRow, RunTableModel } from './tableModel';
+
+/** Height of one row in px; fixed so that only the visible window is rendered. */
+export const ROW_HEIGHT = 26;
+
+/** Rows rendered above and below the visible window, so fast scrolling shows no gaps. */
+const OVERSCAN = 10;
+
+/**
+ * The run table: a header that sorts, and a virtualised body (fixed row height, only the rows in
+ * view are in the DOM). Scrolling near the end asks the model for the next page. Keyboard: arrow
+ * keys move, Enter opens details, Space selects for compare, → / ← expand or collapse a sweep.
+ */
+export function RunTable(props: {
+  model: RunTableModel;
+  trans: TranslationBundle;
+  focusedRunId: string | null;
+  onOpen: (runId: string) => void;
+}): JSX.Element {
+  const { model, trans, onOpen } = props;
+  const rows = model.rows;
+  const columns = model.columns;
+  const body = React.useRef<HTMLDivElement>(null);
+  const header = React.useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = React.useState(0);
+  const [height, setHeight] = React.useState(400);
+  const [cursor, setCursor] = React.useState(0);
+  const selection = new Set(model.selection);
+
+  React.useEffect(() => {
+    const node = body.current;
+    if (!node) {
+      return;
+    }
+    const observer = new ResizeObserver(() => setHeight(node.clientHeight));
+    observer.observe(node);
+    setHeight(node.clientHeight);
+    return () => observer.disconnect();
+  }, []);
+
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(
+    rows.length,
+    Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN
+  );
+
+  const onScroll = (event: React.UIEvent<HTMLDivElement>) => {
+    const node = event.currentTarget;
+    setScrollTop(node.scrollTop);
+    if (header.current) {
+      header.current.scrollLeft = node.scrollLeft;
+    }
+    if (
+      node.scrollTop + node.clientHeight >
+      node.scrollHeight - 20 * ROW_HEIGHT
+    ) {
+      void model.loadMore();
+    }
+  };
+
+  const moveTo = (index: number) => {
+    const next = Math.max(0, Math.min(rows.length - 1, index));
+    setCursor(next);
+    const node = body.current;
+    if (node) {
+      const top = next * ROW_HEIGHT;
+      if (top < node.scrollTop) {
+        node.scrollTop = top;
+      } else if (top + ROW_HEIGHT > node.scrollTop + node.clientHeight) {
+        node.scrollTop = top + ROW_HEIGHT - node.clientHeight;
+      }
+    }
+  };
+
+  const onKeyDown = (event: React.KeyboardEvent) => {
+    const row = rows[cursor];
+    const page = Math.max(1, Math.floor(height / ROW_HEIGHT) - 1);
+    const keys: Record<string, () => void> = {
+      ArrowDown: () => moveTo(cursor + 1),
+      ArrowUp: () => moveTo(cursor - 1),
+      PageDown: () => moveTo(cursor + page),
+      PageUp: () => moveTo(cursor - page),
+      Home: () => moveTo(0),
+      End: () => moveTo(rows.length - 1),
+      Enter: () => row && onOpen(row.run.info.run_id),
+      ' ': () => row && model.toggleSelected(row.run.info.run_id),
+      ArrowRight: () =>
+        row &&
+        row.childCount &&
+        !row.expanded &&
+        model.toggleExpanded(row.run.info.run_id),
+      ArrowLeft: () =>
+        row && row.expanded && model.toggleExpanded(row.run.info.run_id)
+    };
+    const action = keys[event.key];
+    if (action) {
+      event.preventDefault();
+      action();
+    }
+  };
+
+  const template = columns.map(c =>
+    c.id === 'attr:name' ? 'minmax(160px, 2fr)' : 'minmax(90px, 1fr)'
+  );
+  const gridTemplateColumns = ['28px', ...template].join(' ');
+  // Below this width the body scrolls sideways and the header follows it.
+  const minWidth =
+    28 + 160 + 90 * (columns.length - 1) + 6 * columns.length + 8;
+  const sort = model.sort;
+
+  return (
+    <div
+      className="jp-mlflow-RunTable"
+      role="grid"
+      aria-label={trans.__('Runs')}
+      aria-rowcount={rows.length + 1}
+    >
+      <div ref={header} className="jp-mlflow-RunTable-headerWrap">
+        <div
+          className="jp-mlflow-RunTable-header"
+          role="row"
+          style={{ gridTemplateColumns, minWidth }}
+        >
+          <span
+            role="columnheader"
+            aria-label={trans.__('Selected for compare')}
+          />
+          {columns.map(column => {
+            const active = sort?.columnId === column.id;
+            const direction = active
+              ? sort!.ascending
+                ? 'ascending'
+                : 'descending'
+              : 'none';
+            return (
+              <button
+                key={column.id}
+                role="columnheader"
+                aria-sort={direction}
+                className={`jp-mlflow-RunTable-sort${active ? ' jp-mod-active' : ''}`}
+                title={
+                  column.orderKey
+                    ? trans.__('Sort by %1 (MLflow orders)', column.label)
+                    : trans.__('Sort by %1 (loads every run)', column.label)
+                }
+                data-column={column.id}
+                onClick={() => void model.sortBy(column.id)}
+              >
+                <span className="jp-mlflow-RunTable-label">
+                  {headerLabel(column, trans)}
+                </span>
+                {active ? (sort!.ascending ? ' ▲' : ' ▼') : ''}
+              </button>
+            );
+          })}
+        </div>
+      </div>
+      <div
+        ref={body}
+        className="jp-mlflow-RunTable-body"
+        tabIndex={0}
+        onScroll={onScroll}
+        onKeyDown={onKeyDown}
+        aria-activedescendant={
+          rows[cursor]
+            ? `jp-mlflow-run-${rows[cursor].run.info.run_id}`
+            : undefined
+        }
+      >
+        <div
+          style={{
+            height: rows.length * ROW_HEIGHT,
+            position: 'relative',
+            minWidth
+          }}
+        >
+          {rows.slice(first, last).map((row, i) => (
+            <RunRow
+              key={row.run.info.run_id}
+              row={row}
+              index={first + i}
+              columns={columns}
+              gridTemplateColumns={gridTemplateColumns}
+              selected={selection.has(row.run.info.run_id)}
+              focused={props.focusedRunId === row.run.info.run_id}
+              cursor={cursor === first + i}
+              model={model}
+              trans={trans}
+              onOpen={onOpen}
+              onFocus={() => setCursor(first + i)}
+            />
+          ))}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function RunRow(props: {
+  row: IRow;
+  index: number;
+  columns: IColumn[];
+  gridTemplateColumns: string;
+  selected: boolean;
+  focused: boolean;
+  cursor: boolean;
+  model: RunTableModel;
+  trans: TranslationBundle;
+  onOpen: (runId: string) => void;
+  onFocus: () => void;
+}): JSX.Element {
+  const { row, model, trans } = props;
+  const id = row.run.info.run_id;
+  const classes = [
+    'jp-mlflow-RunTable-row',
+    props.selected ? 'jp-mod-selected' : '',
+    props.focused ? 'jp-mod-focused' : '',
+    props.cursor ? 'jp-mod-cursor' : '',
+    row.depth ? 'jp-mod-child' : ''
+  ].filter(Boolean);
+  return (
+    <div
+      id={`jp-mlflow-run-${id}`}
+      role="row"
+      aria-rowindex={props.index + 2}
+      aria-selected={props.selected}
+      className={classes.join(' ')}
+      data-run-id={id}
+      style={{
+        top: props.index * ROW_HEIGHT,
+        height: ROW_HEIGHT,
+        gridTemplateColumns: props.gridTemplateColumns
+      }}
+      onClick={() => {
+        props.onFocus();
+        props.onOpen(id);
+      }}
+    >
+      <span role="gridcell">
+        <input
+          type="checkbox"
+          tabIndex={-1}
+          checked={props.selected}
+          aria-label={trans.__('Compare %1', row.run.info.run_name || id)}
+          onClick={event => event.stopPropagation()}
+          onChange={() => model.toggleSelected(id)}
+        />
+      </span>
+      {props.columns.map(column => (
+        <span
+          key={column.id}
+          role="gridcell"
+          className={`jp-mlflow-RunTable-cell${column.numeric ? ' jp-mod-numeric' : ''}`}
+          data-column={column.id}
+        >
+          {column.id === 'attr:name' ? (
+            <NameCell row={row} model={model} trans={trans} />
+          ) : (
+            formatCell(row, column, trans)
+          )}
+        </span>
+      ))}
+    </div>
+  );
+}
+
+function NameCell(props: {
+  row: IRow;
+  model: RunTableModel;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { row, model, trans } = props;
+  const info = row.run.info;
+  return (
+    <>
+      {row.childCount > 0 ? (
+        <button
+          className="jp-mlflow-RunTable-expand"
+          tabIndex={-1}
+          aria-expanded={row.expanded}
+          aria-label={
+            row.expanded
+              ? trans.__('Collapse %1 child runs', row.childCount)
+              : trans.__('Expand %1 child runs', row.childCount)
+          }
+          onClick={event => {
+            event.stopPropagation();
+            model.toggleExpanded(info.run_id);
+          }}
+        >
+          {row.expanded ? '▾' : '▸'}
+        </button>
+      ) : (
+        <span className="jp-mlflow-RunTable-indent" />
+      )}
+      <span title={info.run_id}>{info.run_name || info.run_id}</span>
+      {row.childCount > 0 && (
+        <span className="jp-mlflow-Badge">
+          {trans._n('%1 child', '%1 children', row.childCount)}
+        </span>
+      )}
+    </>
+  );
+}
+
+function headerLabel(column: IColumn, trans: TranslationBundle): string {
+  // Literal strings, so that translation extraction finds them.
+  const labels: Record<string, string> = {
+    'attr:status': trans.__('Status'),
+    'attr:name': trans.__('Name'),
+    'attr:start': trans.__('Started'),
+    'attr:duration': trans.__('Duration'),
+    'attr:user': trans.__('User'),
+    'tag:mlflow.source.name': trans.__('Source')
+  };
+  return labels[column.id] ?? column.label;
+}
+
+function formatCell(
+  row: IRow,
+  column: IColumn,
+  trans: TranslationBundle
+): string {
+  const value = cellValue(row.run, column);
+  if (value === undefined) {
+    return '';
+  }
+  switch (column.id) {
+    case 'attr:start':
+      return new Date(value as number).toLocaleString(undefined, {
+        dateStyle: 'short',
+        timeStyle: 'short'
+      });
+    case 'attr:duration':
+      return formatDuration(value as number);
+    case 'attr:status':
+      return trans.__(String(value));
+  }
+  return typeof value === 'number' ? formatNumber(value) : value;
+}

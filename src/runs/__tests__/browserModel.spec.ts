@@ -1,0 +1,269 @@
+import { IExperiment, IRun } from '../../api/mlflowTypes';
+import { ApiError } from '../../api/request';
+import { IWorkspace } from '../../api/types';
+import { RunsBrowserModel } from '../browserModel';
+import { IRunsApi, loadRunDetails, loadSweepChildren } from '../detailsModel';
+import { uiLink } from '../links';
+import { fakeSearch, makeRun } from './fakeRuns';
+
+function fakeApi(
+  runs: IRun[],
+  options: { mlflow2?: boolean; artifacts?: Record<string, string[]> } = {}
+): IRunsApi & { calls: string[] } {
+  const calls: string[] = [];
+  const experiments: IExperiment[] = [
+    {
+      experiment_id: '0',
+      name: 'Default',
+      lifecycle_stage: 'active',
+      tags: []
+    },
+    { experiment_id: '1', name: 'mine', lifecycle_stage: 'active', tags: [] }
+  ];
+  const { search } = fakeSearch(runs);
+  return {
+    calls,
+    searchExperiments: async () => ({ experiments }),
+    getExperiment: async id => experiments.find(e => e.experiment_id === id)!,
+    createExperiment: async () => '2',
+    renameExperiment: async () => undefined,
+    deleteExperiment: async () => undefined,
+    restoreExperiment: async () => undefined,
+    searchRuns: async o => {
+      calls.push(`search ${o.experimentIds.join(',')} ${o.filter ?? ''}`);
+      if (o.filter?.startsWith('tags.`mlflow.parentRunId`')) {
+        const parent = o.filter.match(/'(.*)'/)![1];
+        return {
+          runs: runs.filter(r =>
+            r.data.tags.some(
+              t => t.key === 'mlflow.parentRunId' && t.value === parent
+            )
+          )
+        };
+      }
+      return search(o);
+    },
+    getRun: async id => runs.find(r => r.info.run_id === id)!,
+    searchLoggedModels: async o => {
+      calls.push(`logged-models ${o.filter}`);
+      if (options.mlflow2) {
+        throw new ApiError(404, 'Not Found', 'ENDPOINT_NOT_FOUND');
+      }
+      return {
+        models: [
+          {
+            info: {
+              model_id: 'm-1',
+              experiment_id: '1',
+              name: 'model',
+              model_type: 'sklearn',
+              tags: [],
+              registrations: []
+            },
+            data: { params: [], metrics: [] }
+          }
+        ]
+      };
+    },
+    listArtifacts: async (_runId, path) => ({
+      files: (options.artifacts?.[path ?? ''] ?? []).map(p => ({
+        path: p.replace(/\/$/, ''),
+        is_dir: p.endsWith('/')
+      }))
+    }),
+    getFullMetricHistory: async (runId, key) => {
+      calls.push(`history ${runId} ${key}`);
+      return {
+        metrics: [2, 1, 0].map(step => ({
+          key,
+          value: 10 - step,
+          timestamp: step,
+          step
+        })),
+        truncated: false
+      };
+    }
+  };
+}
+
+const workspace: IWorkspace = {
+  id: 'team',
+  kind: 'mlflow',
+  name: 'Team',
+  url: 'https://mlflow.example.com/prefix/',
+  tracking_uri: 'https://mlflow.example.com/prefix',
+  read_only: false,
+  mlflow_workspace: null,
+  has_token: false,
+  username: null,
+  has_password: false,
+  note: '',
+  azure: null
+};
+
+const flush = () => new Promise(resolve => setTimeout(resolve, 0));
+
+describe('run details', () => {
+  const run = makeRun('r1', {
+    tags: {
+      'mlflow.log-model.history': JSON.stringify([
+        {
+          artifact_path: 'model',
+          flavors: { python_function: {}, sklearn: {} }
+        }
+      ])
+    }
+  });
+
+  it('lists MLflow 3 logged models of the run', async () => {
+    const api = fakeApi([run]);
+    const details = await loadRunDetails(api, 'r1');
+    expect(details.loggedModels).toBe(true);
+    expect(details.models).toEqual([
+      {
+        uri: 'models:/m-1',
+        name: 'model',
+        type: 'sklearn',
+        source: 'logged-model'
+      }
+    ]);
+    expect(api.calls).toContain("logged-models source_run_id = 'r1'");
+  });
+
+  it('falls back to the log-model history tag on MLflow 2.x', async () => {
+    const details = await loadRunDetails(
+      fakeApi([run], { mlflow2: true }),
+      'r1'
+    );
+    expect(details.loggedModels).toBe(false);
+    expect(details.models).toEqual([
+      {
+        uri: 'runs:/r1/model',
+        name: 'model',
+        type: 'sklearn',
+        source: 'artifact'
+      }
+    ]);
+  });
+
+  it('on 2.x without the tag, finds MLmodel folders in the artifacts', async () => {
+    const api = fakeApi([makeRun('r2')], {
+      mlflow2: true,
+      artifacts: {
+        '': ['clf/', 'plots/', 'notes.txt'],
+        clf: ['clf/MLmodel', 'clf/model.pkl'],
+        plots: ['plots/a.png']
+      }
+    });
+    const details = await loadRunDetails(api, 'r2');
+    expect(details.models.map(m => m.uri)).toEqual(['runs:/r2/clf']);
+  });
+
+  it('does not hide other errors of the logged-model search', async () => {
+    const api = fakeApi([run]);
+    api.searchLoggedModels = () =>
+      Promise.reject(new ApiError(502, 'Bad gateway', 'upstream'));
+    await expect(loadRunDetails(api, 'r1')).rejects.toThrow('Bad gateway');
+  });
+
+  it('finds every child of a sweep parent', async () => {
+    const parent = makeRun('p');
+    const runs = [
+      parent,
+      makeRun('c1', { tags: { 'mlflow.parentRunId': 'p' } }),
+      makeRun('c2', { tags: { 'mlflow.parentRunId': 'p' } })
+    ];
+    const { runs: children } = await loadSweepChildren(fakeApi(runs), parent);
+    expect(children.map(r => r.info.run_id)).toEqual(['c1', 'c2']);
+  });
+});
+
+describe('RunsBrowserModel', () => {
+  const runs = [
+    makeRun('a', { metrics: { loss: 1 }, params: { lr: '0.1' } }),
+    makeRun('b', { metrics: { loss: 2 }, params: { lr: '0.2' } })
+  ];
+
+  it("opens the notebook's experiment, picks columns and compares the selection", async () => {
+    const api = fakeApi(runs);
+    const model = new RunsBrowserModel({ apiFor: () => api });
+    model.setNotebookExperiment('mine');
+    model.setWorkspace(workspace);
+    await flush();
+    await flush();
+    expect(model.experimentId).toBe('1');
+    expect(model.table.metricKeys).toEqual(['loss']);
+    expect(model.table.paramKeys).toEqual(['lr']);
+    model.table.setSelection(['b', 'a']);
+    await model.openCompare();
+    expect(model.view).toBe('compare');
+    const compare = model.compare;
+    expect(compare?.kind).toBe('ready');
+    if (compare?.kind === 'ready') {
+      expect(compare.value.metricKey).toBe('loss');
+      expect(compare.value.series.map(s => s.run.info.run_id)).toEqual([
+        'b',
+        'a'
+      ]);
+    }
+    model.dispose();
+  });
+
+  it('loads sparklines of the run in the details, ordered by step', async () => {
+    const api = fakeApi(runs);
+    const model = new RunsBrowserModel({ apiFor: () => api });
+    model.setWorkspace(workspace);
+    await flush();
+    await model.showDetails('a');
+    await flush();
+    expect(model.details?.state.kind).toBe('ready');
+    expect(model.sparklines.get('loss')).toEqual([10, 9, 8]);
+    model.dispose();
+  });
+
+  it('does not browse a workspace the server cannot reach', () => {
+    const api = fakeApi(runs);
+    const model = new RunsBrowserModel({ apiFor: () => api });
+    model.setWorkspace({ ...workspace, kind: 'azureml', url: '' });
+    expect(model.unavailable).toBe(true);
+    expect(model.experiments.state.kind).toBe('idle');
+    model.dispose();
+  });
+});
+
+describe('uiLink', () => {
+  it.each([
+    [
+      workspace,
+      '1',
+      'r 1',
+      'https://mlflow.example.com/prefix/#/experiments/1/runs/r%201'
+    ],
+    [
+      workspace,
+      '1',
+      undefined,
+      'https://mlflow.example.com/prefix/#/experiments/1'
+    ],
+    [{ ...workspace, url: '' }, '1', 'r', null],
+    [
+      {
+        ...workspace,
+        kind: 'azureml' as const,
+        url: '',
+        azure: {
+          subscription_id: 'sub',
+          resource_group: 'rg',
+          workspace_name: 'ws',
+          region: 'westeurope',
+          tenant_id: 't'
+        }
+      },
+      '1',
+      'run_1',
+      'https://ml.azure.com/runs/run_1?wsid=/subscriptions/sub/resourcegroups/rg/workspaces/ws&tid=t'
+    ]
+  ])('%#', (ws, experimentId, runId, expected) => {
+    expect(uiLink(ws, experimentId, runId)).toBe(expected);
+  });
+});

@@ -1,0 +1,464 @@
+import { Poll } from '@lumino/polling';
+import { ISignal, Signal } from '@lumino/signaling';
+import { IMetric, IRun } from '../api/mlflowTypes';
+import { IWorkspace } from '../api/types';
+import { ExperimentsModel } from './experimentsModel';
+import {
+  IRunDetails,
+  IRunsApi,
+  loadRunDetails,
+  loadSweepChildren
+} from './detailsModel';
+import { RunTableModel } from './tableModel';
+
+/** A value that is fetched; empty, loading and error states are explicit. */
+export type Loadable<T> =
+  | { kind: 'loading' }
+  | { kind: 'error'; message: string }
+  | { kind: 'ready'; value: T };
+
+/** Settings of the run browser (schema/runs.json). */
+export interface IRunsSettings {
+  pageSize: number;
+  metricColumns: string[];
+  paramColumns: string[];
+  /** Seconds between refreshes while the browser is visible; 0 turns refresh off. */
+  refreshInterval: number;
+}
+
+/** The default settings, as in the schema. */
+export const DEFAULT_SETTINGS: IRunsSettings = {
+  pageSize: 100,
+  metricColumns: [],
+  paramColumns: [],
+  refreshInterval: 30
+};
+
+/** The metric histories of the compared runs for one metric key. */
+export interface ICompareSeries {
+  metricKey: string;
+  series: { run: IRun; points: IMetric[] }[];
+}
+
+/**
+ * State of the run browser: the workspace it browses, its experiments, the run table of the
+ * chosen experiment, the details of one run, compare and sweep views. No DOM.
+ */
+export class RunsBrowserModel {
+  constructor(options: RunsBrowserModel.IOptions) {
+    this._apiFor = options.apiFor;
+    this._settings = { ...DEFAULT_SETTINGS, ...options.settings };
+    const api = () => this._requireApi();
+    this.experiments = new ExperimentsModel({
+      api: {
+        searchExperiments: o => api().searchExperiments(o),
+        createExperiment: n => api().createExperiment(n),
+        renameExperiment: (i, n) => api().renameExperiment(i, n),
+        deleteExperiment: i => api().deleteExperiment(i),
+        restoreExperiment: i => api().restoreExperiment(i)
+      }
+    });
+    this.table = new RunTableModel({
+      search: o => api().searchRuns(o),
+      pageSize: this._settings.pageSize
+    });
+    this.experiments.changed.connect(this._emit, this);
+    this.table.changed.connect(this._onTable, this);
+    this._poll = new Poll({
+      auto: false,
+      factory: () => this.table.refresh(),
+      frequency: { interval: this._intervalMs(), backoff: true, max: 300_000 },
+      name: 'jupyterlab-mlflow-workspace:runs-refresh',
+      standby: 'when-hidden'
+    });
+  }
+
+  /** The experiments of the workspace. */
+  readonly experiments: ExperimentsModel;
+
+  /** The runs of the chosen experiment. */
+  readonly table: RunTableModel;
+
+  /** Emitted whenever anything the browser shows changes (the table has its own signal). */
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  /** The workspace browsed, or null when none is selected. */
+  get workspace(): IWorkspace | null {
+    return this._workspace;
+  }
+
+  /** Why the workspace cannot be browsed (Azure without a server credential, local stopped). */
+  get unavailable(): boolean {
+    return !!this._workspace && !this._workspace.url;
+  }
+
+  /**
+   * Browse another workspace; the experiment list is loaded again and the table emptied.
+   *
+   * @param workspace - the workspace, or null
+   */
+  setWorkspace(workspace: IWorkspace | null): void {
+    const same =
+      workspace?.id === this._workspace?.id &&
+      workspace?.url === this._workspace?.url;
+    this._workspace = workspace;
+    if (same) {
+      return;
+    }
+    this._api = workspace?.url ? this._apiFor(workspace.id) : null;
+    this._experimentId = null;
+    this._details = null;
+    this._sweep = null;
+    this._compare = null;
+    this._view = 'runs';
+    void this.table.setExperiments([]);
+    this._emit();
+    if (this._api) {
+      void this.experiments.refresh().then(() => this._chooseDefault());
+    }
+  }
+
+  /** The name of the active notebook's experiment (from its metadata), if any. */
+  get notebookExperiment(): string | null {
+    return this._notebookExperiment;
+  }
+
+  /**
+   * Mark the active notebook's experiment; it is opened when nothing else is.
+   *
+   * @param name - the experiment name from `metadata.mlflow_workspace.experiment`
+   */
+  setNotebookExperiment(name: string | null): void {
+    if (name !== this._notebookExperiment) {
+      this._notebookExperiment = name;
+      this._emit();
+      this._chooseDefault();
+    }
+  }
+
+  /** The chosen experiment's id. */
+  get experimentId(): string | null {
+    return this._experimentId;
+  }
+
+  /**
+   * Show the runs of an experiment.
+   *
+   * @param experimentId - the experiment
+   */
+  openExperiment(experimentId: string): Promise<void> {
+    this._experimentId = experimentId;
+    this._details = null;
+    this._sweep = null;
+    this._compare = null;
+    this._view = 'runs';
+    this._autoColumns = !this._settings.metricColumns.length;
+    this.table.setColumns(
+      this._settings.metricColumns,
+      this._settings.paramColumns
+    );
+    this._emit();
+    return this.table.setExperiments([experimentId]);
+  }
+
+  /** Which view the main area shows. */
+  get view(): 'runs' | 'compare' {
+    return this._view;
+  }
+
+  /** The run whose details are shown, and its state. */
+  get details(): { runId: string; state: Loadable<IRunDetails> } | null {
+    return this._details;
+  }
+
+  /**
+   * Show a run's details (params, metrics, tags, inputs, models).
+   *
+   * @param runId - the run
+   */
+  async showDetails(runId: string): Promise<void> {
+    const api = this._requireApi();
+    this._details = { runId, state: { kind: 'loading' } };
+    this._emit();
+    let state: Loadable<IRunDetails>;
+    try {
+      state = { kind: 'ready', value: await loadRunDetails(api, runId) };
+    } catch (error) {
+      state = { kind: 'error', message: (error as Error).message };
+    }
+    if (this._details?.runId === runId) {
+      this._details = { runId, state };
+      this._emit();
+      if (state.kind === 'ready') {
+        void this._loadSparklines(api, state.value.run);
+      }
+    }
+  }
+
+  /**
+   * The metric histories of the run in the details pane, for its sparklines (up to 20 metrics,
+   * 500 points each), by metric key; absent while loading or when a history failed.
+   */
+  get sparklines(): Map<string, number[]> {
+    return this._sparklines;
+  }
+
+  private async _loadSparklines(api: IRunsApi, run: IRun): Promise<void> {
+    const runId = run.info.run_id;
+    this._sparklines = new Map();
+    const keys = run.data.metrics.map(m => m.key).slice(0, Private.SPARKLINES);
+    await Promise.all(
+      keys.map(async key => {
+        try {
+          const history = await api.getFullMetricHistory(runId, key, {
+            maxPoints: Private.SPARKLINE_POINTS
+          });
+          if (this._details?.runId === runId) {
+            const points = [...history.metrics].sort(
+              (a, b) => a.step - b.step || a.timestamp - b.timestamp
+            );
+            this._sparklines.set(
+              key,
+              points.map(p => p.value)
+            );
+            this._emit();
+          }
+        } catch {
+          // A sparkline is decoration: the latest value is shown anyway.
+        }
+      })
+    );
+  }
+
+  /** Close the details pane. */
+  closeDetails(): void {
+    this._details = null;
+    this._emit();
+  }
+
+  /** The sweep shown: a parent and all its children. */
+  get sweep(): { parent: IRun; state: Loadable<IRun[]> } | null {
+    return this._sweep;
+  }
+
+  /**
+   * Show the sweep of a parent run: every child, for best-so-far and parallel coordinates.
+   *
+   * @param parent - the parent run
+   */
+  async showSweep(parent: IRun): Promise<void> {
+    this._sweep = { parent, state: { kind: 'loading' } };
+    this._emit();
+    let state: Loadable<IRun[]>;
+    try {
+      const { runs } = await loadSweepChildren(this._requireApi(), parent);
+      state = { kind: 'ready', value: runs };
+    } catch (error) {
+      state = { kind: 'error', message: (error as Error).message };
+    }
+    if (this._sweep?.parent === parent) {
+      this._sweep = { parent, state };
+      this._emit();
+    }
+  }
+
+  /** Close the sweep view. */
+  closeSweep(): void {
+    this._sweep = null;
+    this._emit();
+  }
+
+  /** The compare view's metric histories. */
+  get compare(): Loadable<ICompareSeries> | null {
+    return this._compare;
+  }
+
+  /** The runs selected for compare, as loaded. */
+  get selectedRuns(): IRun[] {
+    return this.table.selection
+      .map(id => this.table.findRun(id))
+      .filter((r): r is IRun => !!r);
+  }
+
+  /**
+   * Open the compare view for the selection, with the history of one metric per run.
+   *
+   * @param metricKey - the metric to overlay; the first metric of the first run when omitted
+   */
+  async openCompare(metricKey?: string): Promise<void> {
+    const runs = this.selectedRuns;
+    this._view = 'compare';
+    const key =
+      metricKey ??
+      this._compareKey ??
+      runs.flatMap(r => r.data.metrics.map(m => m.key)).sort()[0];
+    this._compareKey = key ?? null;
+    if (!key) {
+      this._compare = {
+        kind: 'ready',
+        value: { metricKey: '', series: [] }
+      };
+      this._emit();
+      return;
+    }
+    this._compare = { kind: 'loading' };
+    this._emit();
+    const api = this._requireApi();
+    try {
+      const series = await Promise.all(
+        runs.map(async run => ({
+          run,
+          points: (
+            await api.getFullMetricHistory(run.info.run_id, key, {
+              maxPoints: 10_000
+            })
+          ).metrics
+        }))
+      );
+      this._compare = { kind: 'ready', value: { metricKey: key, series } };
+    } catch (error) {
+      this._compare = { kind: 'error', message: (error as Error).message };
+    }
+    this._emit();
+  }
+
+  /** Back from compare to the run table. */
+  closeCompare(): void {
+    this._view = 'runs';
+    this._emit();
+  }
+
+  /**
+   * Apply new settings (page size, columns, refresh interval).
+   *
+   * @param settings - the settings
+   */
+  setSettings(settings: Partial<IRunsSettings>): void {
+    this._settings = { ...this._settings, ...settings };
+    this.table.pageSize = this._settings.pageSize;
+    this._poll.frequency = {
+      ...this._poll.frequency,
+      interval: this._intervalMs()
+    };
+    if (!this._autoColumns || this._settings.metricColumns.length) {
+      this._autoColumns = !this._settings.metricColumns.length;
+      this.table.setColumns(
+        this._settings.metricColumns,
+        this._settings.paramColumns
+      );
+    }
+  }
+
+  /** Start refreshing (the widget is shown). */
+  startRefresh(): void {
+    if (this._settings.refreshInterval > 0 && !this._poll.isDisposed) {
+      void this._poll.start();
+    }
+  }
+
+  /** Stop refreshing (the widget is hidden). */
+  stopRefresh(): void {
+    void this._poll.stop();
+  }
+
+  /** Stop polling and disconnect listeners. */
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this._poll.dispose();
+    this.table.dispose();
+    this.experiments.dispose();
+    Signal.clearData(this);
+  }
+
+  /** Whether the model is disposed. */
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  private _requireApi(): IRunsApi {
+    if (!this._api) {
+      throw new Error('No workspace to browse');
+    }
+    return this._api;
+  }
+
+  /** Open the notebook's experiment, else the first listed one, when none is open. */
+  private _chooseDefault(): void {
+    const state = this.experiments.state;
+    if (
+      this._experimentId ||
+      state.kind !== 'ready' ||
+      !state.experiments.length
+    ) {
+      return;
+    }
+    const mine = state.experiments.find(
+      e => e.name === this._notebookExperiment
+    );
+    void this.openExperiment((mine ?? state.experiments[0]).experiment_id);
+  }
+
+  /** With no configured columns, show the first metrics and params the runs have. */
+  private _onTable(): void {
+    if (this._autoColumns && this.table.runs.length) {
+      const metrics = new Set<string>();
+      const params = new Set<string>();
+      for (const run of this.table.runs.slice(0, 50)) {
+        run.data.metrics.forEach(m => metrics.add(m.key));
+        run.data.params.forEach(p => params.add(p.key));
+      }
+      this._autoColumns = false;
+      this.table.setColumns(
+        [...metrics].sort().slice(0, 4),
+        [...params].sort().slice(0, 4)
+      );
+    }
+  }
+
+  private _intervalMs(): number {
+    return Math.max(1, this._settings.refreshInterval) * 1000;
+  }
+
+  private _emit(): void {
+    this._changed.emit();
+  }
+
+  private _apiFor: (workspaceId: string) => IRunsApi;
+  private _api: IRunsApi | null = null;
+  private _settings: IRunsSettings;
+  private _workspace: IWorkspace | null = null;
+  private _notebookExperiment: string | null = null;
+  private _experimentId: string | null = null;
+  private _details: { runId: string; state: Loadable<IRunDetails> } | null =
+    null;
+  private _sweep: { parent: IRun; state: Loadable<IRun[]> } | null = null;
+  private _sparklines = new Map<string, number[]>();
+  private _compare: Loadable<ICompareSeries> | null = null;
+  private _compareKey: string | null = null;
+  private _view: 'runs' | 'compare' = 'runs';
+  private _autoColumns = true;
+  private _poll: Poll;
+  private _isDisposed = false;
+  private _changed = new Signal<this, void>(this);
+}
+
+export namespace RunsBrowserModel {
+  /** Options of the constructor. */
+  export interface IOptions {
+    /** The MLflow calls for a workspace (an `MlflowClient` in the app). */
+    apiFor: (workspaceId: string) => IRunsApi;
+    settings?: Partial<IRunsSettings>;
+  }
+}
+
+namespace Private {
+  /** Sparklines in the details pane: at most this many metrics… */
+  export const SPARKLINES = 20;
+  /** …of at most this many points each. */
+  export const SPARKLINE_POINTS = 500;
+}

@@ -1,0 +1,326 @@
+import {
+  ILabShell,
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import {
+  Dialog,
+  ICommandPalette,
+  InputDialog,
+  MainAreaWidget,
+  showDialog,
+  showErrorMessage
+} from '@jupyterlab/apputils';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { Widget } from '@lumino/widgets';
+import { CommandIDs } from '../commands';
+import { MlflowClient } from '../api/mlflowClient';
+import { WorkspaceClient } from '../api/client';
+import { IWorkspaceClient, IWorkspaceSelection } from '../tokens';
+import { workspaceIcon } from '../ui/icons';
+import { WorkspaceModel } from '../workspace/model';
+import {
+  DEFAULT_SETTINGS,
+  IRunsSettings,
+  RunsBrowserModel
+} from './browserModel';
+import { uiLink } from './links';
+import { RunsBrowser } from './RunsBrowser';
+
+const PLUGIN_ID = 'jupyterlab-mlflow-workspace:runs';
+
+/**
+ * The experiment and run browser ("MLflow Runs"): experiments, the run table, details, compare
+ * and sweeps. In JupyterLab it opens in the main area; in Notebook 7 (one main widget per page)
+ * in the right sidebar.
+ */
+export const runsPlugin: JupyterFrontEndPlugin<void> = {
+  id: PLUGIN_ID,
+  description: 'Browse experiments and runs, compare runs and sweeps.',
+  autoStart: true,
+  requires: [IWorkspaceClient, IWorkspaceSelection],
+  optional: [ICommandPalette, ISettingRegistry, ITranslator, ILabShell],
+  activate: (
+    app: JupyterFrontEnd,
+    client: WorkspaceClient,
+    workspaces: WorkspaceModel,
+    palette: ICommandPalette | null,
+    settingRegistry: ISettingRegistry | null,
+    translator: ITranslator | null,
+    labShell: ILabShell | null
+  ) => {
+    translator = translator ?? nullTranslator;
+    const trans = translator.load('jupyterlab_mlflow_workspace');
+    const { commands } = app;
+    const model = new RunsBrowserModel({
+      apiFor: workspaceId =>
+        new MlflowClient({ serverSettings: client.serverSettings, workspaceId })
+    });
+    const follow = () => {
+      model.setWorkspace(workspaces.selected);
+      model.setNotebookExperiment(workspaces.notebookExperiment);
+    };
+    workspaces.changed.connect(follow);
+    follow();
+
+    let widget: Widget | null = null;
+    const open = () => {
+      if (!widget || widget.isDisposed) {
+        const content = new RunsBrowser({
+          model,
+          commands,
+          translator: translator!
+        });
+        content.id = 'jp-mlflow-runs-browser';
+        const title = trans.__('MLflow Runs');
+        if (labShell) {
+          const main = new MainAreaWidget({ content });
+          main.id = 'jp-mlflow-runs';
+          main.title.label = title;
+          main.title.icon = workspaceIcon;
+          main.title.closable = true;
+          widget = main;
+          app.shell.add(main, 'main');
+        } else {
+          content.title.icon = workspaceIcon;
+          content.title.caption = title;
+          widget = content;
+          app.shell.add(content, 'right', { rank: 700 });
+        }
+        // The model outlives the widget: closing the tab only stops refreshing.
+        widget.disposed.connect(() => model.stopRefresh());
+      }
+      app.shell.activateById(widget.id);
+    };
+
+    const experimentArg = (args: any): string | null =>
+      (args.experimentId as string | undefined) ?? model.experimentId;
+    const experimentName = (id: string) =>
+      model.experiments.find(id)?.name ?? id;
+    const fail = (title: string) => (error: unknown) =>
+      showErrorMessage(title, error as Error);
+
+    commands.addCommand(CommandIDs.openRunsBrowser, {
+      label: trans.__('Open MLflow Runs'),
+      caption: trans.__(
+        'Browse experiments and runs of the selected workspace'
+      ),
+      icon: workspaceIcon,
+      execute: open
+    });
+    commands.addCommand(CommandIDs.refreshRuns, {
+      label: trans.__('Refresh Runs'),
+      isEnabled: () => model.experimentId !== null,
+      execute: () => model.table.reload()
+    });
+    commands.addCommand(CommandIDs.loadAllRuns, {
+      label: trans.__('Load All Runs'),
+      caption: trans.__('Fetch every page of runs matching the filter'),
+      isEnabled: () => model.experimentId !== null && !model.table.complete,
+      execute: () => model.table.loadAll()
+    });
+    commands.addCommand(CommandIDs.createExperiment, {
+      label: trans.__('New Experiment…'),
+      isEnabled: () => !!model.workspace && !model.unavailable,
+      execute: async () => {
+        const answer = await InputDialog.getText({
+          title: trans.__('New experiment'),
+          label: trans.__('Name'),
+          okLabel: trans.__('Create')
+        });
+        const name = answer.value?.trim();
+        if (answer.button.accept && name) {
+          await model.experiments
+            .create(name)
+            .then(id => model.openExperiment(id))
+            .catch(fail(trans.__('Could not create the experiment')));
+        }
+      }
+    });
+    commands.addCommand(CommandIDs.renameExperiment, {
+      label: trans.__('Rename Experiment…'),
+      isEnabled: args => !!experimentArg(args),
+      execute: async args => {
+        const id = experimentArg(args);
+        if (!id) {
+          return;
+        }
+        const answer = await InputDialog.getText({
+          title: trans.__('Rename experiment'),
+          label: trans.__('New name'),
+          text: experimentName(id),
+          okLabel: trans.__('Rename')
+        });
+        const name = answer.value?.trim();
+        if (answer.button.accept && name && name !== experimentName(id)) {
+          await model.experiments
+            .rename(id, name)
+            .catch(fail(trans.__('Could not rename the experiment')));
+        }
+      }
+    });
+    commands.addCommand(CommandIDs.deleteExperiment, {
+      label: trans.__('Delete Experiment…'),
+      isEnabled: args => !!experimentArg(args),
+      execute: async args => {
+        const id = experimentArg(args);
+        if (!id) {
+          return;
+        }
+        const answer = await showDialog({
+          title: trans.__('Delete experiment'),
+          body: trans.__(
+            'Delete "%1" and its runs? MLflow keeps them as deleted until garbage collection; "Show deleted" can restore them.',
+            experimentName(id)
+          ),
+          buttons: [
+            Dialog.cancelButton(),
+            Dialog.warnButton({ label: trans.__('Delete') })
+          ]
+        });
+        if (answer.button.accept) {
+          await model.experiments
+            .remove(id)
+            .then(() => {
+              if (model.experimentId === id) {
+                void model.table.setExperiments([]);
+              }
+            })
+            .catch(fail(trans.__('Could not delete the experiment')));
+        }
+      }
+    });
+    commands.addCommand(CommandIDs.restoreExperiment, {
+      label: trans.__('Restore Experiment…'),
+      isEnabled: args => !!args.experimentId,
+      execute: async args => {
+        const id = args.experimentId as string | undefined;
+        if (!id) {
+          return;
+        }
+        const answer = await showDialog({
+          title: trans.__('Restore experiment'),
+          body: trans.__('Restore "%1" with its runs?', experimentName(id)),
+          buttons: [
+            Dialog.cancelButton(),
+            Dialog.okButton({ label: trans.__('Restore') })
+          ]
+        });
+        if (answer.button.accept) {
+          await model.experiments
+            .restore(id)
+            .catch(fail(trans.__('Could not restore the experiment')));
+        }
+      }
+    });
+    commands.addCommand(CommandIDs.selectTopRuns, {
+      label: args =>
+        args.metric
+          ? trans.__(
+              'Select Top %1 Runs by %2',
+              (args.n as number) ?? 5,
+              args.metric as string
+            )
+          : trans.__('Select Top Runs by the First Metric Column'),
+      isEnabled: () => model.experimentId !== null,
+      execute: async args => {
+        const metric =
+          (args.metric as string | undefined) ?? model.table.metricKeys[0];
+        if (!metric) {
+          return;
+        }
+        await model.table
+          .selectTop(
+            metric,
+            (args.n as number | undefined) ?? 5,
+            (args.ascending as boolean | undefined) ?? true
+          )
+          .catch(fail(trans.__('Could not select the top runs')));
+      }
+    });
+    commands.addCommand(CommandIDs.compareRuns, {
+      label: args =>
+        args.isPalette
+          ? trans.__('Compare Selected Runs')
+          : trans.__('Compare (%1)', model.table.selection.length),
+      isEnabled: () => model.table.selection.length > 0,
+      execute: () => {
+        open();
+        return model.openCompare();
+      }
+    });
+    commands.addCommand(CommandIDs.clearRunSelection, {
+      label: trans.__('Clear Run Selection'),
+      isEnabled: () => model.table.selection.length > 0,
+      execute: () => model.table.setSelection([])
+    });
+    commands.addCommand(CommandIDs.showSweep, {
+      label: trans.__('Show Sweep of This Run'),
+      isEnabled: args =>
+        !!model.table.findRun(
+          (args.runId as string) ?? model.details?.runId ?? ''
+        ),
+      execute: args => {
+        const run = model.table.findRun(
+          (args.runId as string) ?? model.details?.runId ?? ''
+        );
+        return run ? model.showSweep(run) : undefined;
+      }
+    });
+    commands.addCommand(CommandIDs.openRunInMlflowUi, {
+      label: trans.__('Open Run in MLflow UI'),
+      isEnabled: () => !!model.details && !!model.workspace,
+      execute: () => {
+        const run = model.details
+          ? model.table.findRun(model.details.runId)
+          : undefined;
+        const link =
+          run && model.workspace
+            ? uiLink(model.workspace, run.info.experiment_id, run.info.run_id)
+            : null;
+        if (link) {
+          window.open(link, '_blank', 'noopener');
+        }
+      }
+    });
+    model.changed.connect(() => commands.notifyCommandChanged());
+    model.table.changed.connect(() => commands.notifyCommandChanged());
+
+    if (palette) {
+      const category = trans.__('ML Workspace');
+      for (const command of [
+        CommandIDs.openRunsBrowser,
+        CommandIDs.refreshRuns,
+        CommandIDs.loadAllRuns,
+        CommandIDs.createExperiment,
+        CommandIDs.renameExperiment,
+        CommandIDs.deleteExperiment,
+        CommandIDs.selectTopRuns,
+        CommandIDs.compareRuns,
+        CommandIDs.clearRunSelection,
+        CommandIDs.showSweep,
+        CommandIDs.openRunInMlflowUi
+      ]) {
+        palette.addItem({ command, category, args: { isPalette: true } });
+      }
+    }
+
+    if (settingRegistry) {
+      void settingRegistry
+        .load(PLUGIN_ID)
+        .then(settings => {
+          const apply = () =>
+            model.setSettings({
+              ...DEFAULT_SETTINGS,
+              ...(settings.composite as Partial<IRunsSettings>)
+            });
+          apply();
+          settings.changed.connect(apply);
+        })
+        .catch(reason =>
+          console.warn(`${PLUGIN_ID}: settings not loaded`, reason)
+        );
+    }
+  }
+};

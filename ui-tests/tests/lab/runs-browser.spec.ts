@@ -1,0 +1,233 @@
+import { APIRequestContext } from '@playwright/test';
+import * as path from 'path';
+import { expect, test } from '../fixtures';
+
+const PANEL_ID = 'jp-mlflow-workspace-panel';
+// The tests' own MLflow server (playwright.config.js); another port when several run at once.
+const MLFLOW_URL = process.env.MLFLOW_UITEST_URL ?? 'http://127.0.0.1:5077';
+const API = `${MLFLOW_URL}/api/2.0/mlflow`;
+const DOCS = path.join(__dirname, '..', '..', '..', 'docs');
+
+/** What the test seeds: 24 top-level runs, then a sweep parent with 6 children. */
+const TOP = 24;
+const CHILDREN = 6;
+
+async function call(
+  request: APIRequestContext,
+  path: string,
+  data: unknown
+): Promise<any> {
+  const response = await request.post(`${API}/${path}`, { data });
+  expect(response.ok(), `${path}: ${await response.text()}`).toBeTruthy();
+  return response.json();
+}
+
+/**
+ * Seed the tests' own MLflow server through its REST API. Run i of the top level has model
+ * ridge (even i) or lasso (odd i), lr = i, and a loss series of 4 steps ending at 1 / (i + 2).
+ * The table is virtualised: rows far below the fold are not in the DOM, so counts are read
+ * from the grid's aria-rowcount (rows + header).
+ */
+async function seed(request: APIRequestContext, name: string) {
+  const { experiment_id } = await call(request, 'experiments/create', { name });
+  const start = Date.now() - 100_000;
+  const run = async (
+    runName: string,
+    i: number,
+    tags: { key: string; value: string }[],
+    params: Record<string, string>,
+    loss: number
+  ) => {
+    const { run } = await call(request, 'runs/create', {
+      experiment_id,
+      run_name: runName,
+      start_time: start + i * 1000,
+      tags
+    });
+    const id = run.info.run_id;
+    await call(request, 'runs/log-batch', {
+      run_id: id,
+      params: Object.entries(params).map(([key, value]) => ({ key, value })),
+      metrics: [0, 1, 2, 3].map(step => ({
+        key: 'loss',
+        value: loss * (4 - step),
+        timestamp: start + i * 1000 + step,
+        step
+      }))
+    });
+    await call(request, 'runs/update', {
+      run_id: id,
+      status: 'FINISHED',
+      end_time: start + i * 1000 + 500
+    });
+    return id;
+  };
+  for (let i = 0; i < TOP; i++) {
+    await run(
+      `run-${String(i).padStart(2, '0')}`,
+      i,
+      [],
+      { model: i % 2 ? 'lasso' : 'ridge', lr: String(i) },
+      1 / (i + 2)
+    );
+  }
+  // The newest runs, so that the parent is the first row in MLflow's default order.
+  const parent = await run('sweep-parent', TOP, [], {}, 1);
+  for (let c = 0; c < CHILDREN; c++) {
+    await run(
+      `trial-${c}`,
+      TOP + 1 + c,
+      [{ key: 'mlflow.parentRunId', value: parent }],
+      { model: 'sweep', lr: String(c) },
+      1 / (c + 3)
+    );
+  }
+}
+
+test.describe('Run browser', () => {
+  test.setTimeout(300_000);
+
+  test('filter, sort, details, top 5, compare; a sweep parent expands', async ({
+    page,
+    request
+  }) => {
+    await page.setViewportSize({ width: 1400, height: 800 });
+    const experiment = `galata-runs-${Date.now()}`;
+    await seed(request, experiment);
+
+    await page.sidebar.openTab(PANEL_ID);
+    const panel = page.locator(`#${PANEL_ID}`);
+    await panel.getByRole('button', { name: 'Add workspace…' }).click();
+    const form = panel.getByRole('form', { name: 'Add workspace' });
+    await form.getByLabel('Name').fill('Runs server');
+    await form.getByLabel('Tracking URL').fill(MLFLOW_URL);
+    await form.getByRole('button', { name: 'Save' }).click();
+    await panel.getByRole('button', { name: 'Browse runs' }).click();
+
+    const browser = page.locator('#jp-mlflow-runs-browser');
+    await expect(browser).toBeVisible();
+    await browser
+      .getByRole('searchbox', { name: 'Search experiments' })
+      .fill(experiment);
+    await browser
+      .getByRole('option', { name: new RegExp(experiment) })
+      .click({ timeout: 60_000 });
+
+    const grid = browser.getByRole('grid', { name: 'Runs' });
+    const rows = browser.locator('.jp-mlflow-RunTable-row');
+    const count = browser.locator('.jp-mlflow-Count');
+    // The sweep parent groups its children: 24 runs + 1 parent at the top level.
+    await expect(grid).toHaveAttribute('aria-rowcount', String(TOP + 2), {
+      timeout: 60_000
+    });
+    const parentRow = rows.first();
+    await expect(parentRow).toContainText('sweep-parent');
+    await expect(parentRow).toContainText(`${CHILDREN} children`);
+    await parentRow
+      .getByRole('button', { name: `Expand ${CHILDREN} child runs` })
+      .click();
+    await expect(grid).toHaveAttribute(
+      'aria-rowcount',
+      String(TOP + 2 + CHILDREN)
+    );
+    const children = browser.locator('.jp-mlflow-RunTable-row.jp-mod-child');
+    await expect(children).toHaveCount(CHILDREN);
+    await expect(children.first()).toContainText('trial-5');
+
+    // A syntax error is explained, not sent.
+    const filter = browser.getByRole('searchbox', { name: 'Filter runs' });
+    await filter.fill("params.model = 'ridge");
+    await filter.press('Enter');
+    await expect(browser.locator('[data-kind="syntax"]')).toContainText(
+      'Filter syntax error: A quote is not closed'
+    );
+
+    await filter.fill("params.model = 'ridge'");
+    await filter.press('Enter');
+    await expect(rows).toHaveCount(TOP / 2);
+    await expect(count).toHaveAttribute('data-count', String(TOP / 2));
+
+    // Sort by loss: numbers sort descending first, a second click ascending.
+    const lossHeader = browser.locator(
+      '.jp-mlflow-RunTable-sort[data-column="metric:loss"]'
+    );
+    await lossHeader.click();
+    await expect(lossHeader).toHaveAttribute('aria-sort', 'descending');
+    await expect(rows.first()).toContainText('run-00');
+    await lossHeader.click();
+    await expect(lossHeader).toHaveAttribute('aria-sort', 'ascending');
+    await expect(rows.first()).toContainText('run-22');
+
+    // Details of the first row.
+    await rows.first().click();
+    const details = browser.locator('.jp-mlflow-RunDetails');
+    await expect(details).toContainText('run-22');
+    await expect(details).toContainText('Parameters (2)');
+    await expect(
+      details.getByRole('link', { name: 'Open in MLflow UI' })
+    ).toHaveAttribute(
+      'href',
+      new RegExp(`^${MLFLOW_URL}/#/experiments/\\d+/runs/[0-9a-f]+$`)
+    );
+
+    await browser.screenshot({ path: path.join(DOCS, 'runs-browser.png') });
+
+    // Top 5 by lowest loss under the filter, then compare.
+    await browser.getByLabel('Metric to rank by').selectOption('loss');
+    await browser.getByRole('button', { name: 'Select top' }).click();
+    const compare = browser.getByRole('button', { name: 'Compare (5)' });
+    await expect(compare).toBeEnabled();
+    await compare.click();
+    const view = browser.locator('.jp-mlflow-Compare');
+    await expect(view.locator('.jp-mlflow-OverlayChart')).toHaveAttribute(
+      'data-series-count',
+      '5',
+      { timeout: 60_000 }
+    );
+    await expect(view.locator('.jp-mlflow-Legend-item')).toHaveCount(5);
+    await expect(view.locator('.jp-mlflow-OverlayChart canvas')).toHaveCount(1);
+    for (const name of ['run-22', 'run-20', 'run-18', 'run-16', 'run-14']) {
+      await expect(view.locator('.jp-mlflow-Legend')).toContainText(name);
+    }
+    // lr and loss differ between the five runs, model does not.
+    const diff = view.locator('.jp-mlflow-DiffTable tbody tr');
+    await expect(diff).toHaveCount(3);
+    for (const [key, differs] of [
+      ['param:lr', 'true'],
+      ['metric:loss', 'true'],
+      ['param:model', 'false']
+    ]) {
+      await expect(
+        diff.and(view.locator(`[data-key="${key}"]`))
+      ).toHaveAttribute('data-differs', differs);
+    }
+    await view.getByRole('checkbox', { name: 'Only differences' }).check();
+    await expect(diff).toHaveCount(2);
+    await browser.screenshot({ path: path.join(DOCS, 'runs-compare.png') });
+
+    // The sweep: trials, best so far, parallel coordinates.
+    await view.getByRole('button', { name: '← Back to runs' }).click();
+    await filter.fill('');
+    await filter.press('Enter');
+    // The parent stays expanded across the filter change.
+    await expect(grid).toHaveAttribute(
+      'aria-rowcount',
+      String(TOP + 2 + CHILDREN)
+    );
+    await rows.filter({ hasText: 'sweep-parent' }).click();
+    await details.getByRole('button', { name: 'Show sweep' }).click();
+    const sweep = browser.locator('.jp-mlflow-Sweep');
+    await expect(sweep).toContainText(`${CHILDREN} trials`);
+    await expect(sweep.locator('.jp-mlflow-OverlayChart')).toHaveAttribute(
+      'data-series-count',
+      '2'
+    );
+    await expect(sweep.locator('.jp-mlflow-Legend')).toContainText(
+      'best so far'
+    );
+    await expect(sweep.locator('svg.jp-mlflow-Parallel')).toHaveAttribute(
+      'data-line-count',
+      String(CHILDREN)
+    );
+  });
+});
