@@ -164,6 +164,23 @@ export class LiveSession implements IDisposable {
     }
   }
 
+  /**
+   * Follow changed settings (poll interval, caps, page size).
+   *
+   * @param settings - the new values; the rest stay
+   */
+  configure(settings: Partial<ILiveSettings>): void {
+    this._settings = { ...this._settings, ...settings };
+    this.store.maxPointsPerSeries = this._settings.maxPointsPerSeries;
+    if (this._poll.frequency.interval !== this._settings.pollInterval) {
+      this._poll.frequency = {
+        ...this._poll.frequency,
+        interval: this._settings.pollInterval
+      };
+    }
+    this._emitChanged();
+  }
+
   /** Poll now (e.g. after the workspace changed). */
   refresh(): Promise<void> {
     return this._poll.refresh();
