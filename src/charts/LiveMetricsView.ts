@@ -154,13 +154,14 @@ export class LiveMetricsView extends Panel {
       ? ''
       : this._search.value.trim().toLowerCase();
     const shown = keys.filter(k => k.toLowerCase().includes(filter));
-    this._renderMessage(session, keys.length, shown.length);
+    this._renderMessage(session, runs, keys.length, shown.length);
     this._renderLegend(session, runs);
     this._renderCharts(session, runs, shown);
   }
 
   private _renderMessage(
     session: LiveSession | null,
+    runs: IRunEntry[],
     keyCount: number,
     shownCount: number
   ): void {
@@ -210,7 +211,13 @@ export class LiveMetricsView extends Panel {
             'This kernel is not Python: metrics are polled from the tracking server. Values appear at once only from Python kernels with the jupyterlab-mlflow-workspace package.'
           )
         });
-      } else if (this._hint === 'no-push' && !session.push?.active) {
+      } else if (
+        this._hint === 'no-push' &&
+        !session.push?.active &&
+        runs.some(r => r.fromNotebook)
+      ) {
+        // The notebook has runs, yet its kernel pushed nothing: say how to get values at once
+        // (before any run the push cannot be told from a kernel that has not logged yet).
         lines.push({
           kind: 'hint',
           text: trans.__(

@@ -4,10 +4,11 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { MlflowClient } from '../api/mlflowClient';
 import { IRun } from '../api/mlflowTypes';
 import { KernelPush } from './kernelPush';
-import { decodeMetricValue, ILiveMessage, MetricStore } from './series';
+import { HistoryReader } from './historyReader';
+import { RunFinder } from './runFinder';
+import { ILiveMessage, MetricStore } from './series';
 
-/** The run tag the kernel's run-context provider sets (`live/context.py`). */
-export const NOTEBOOK_ID_TAG = 'mlflow_workspace.notebook_id';
+export { NOTEBOOK_ID_TAG } from './runFinder';
 
 /** A run shown in the Live metrics view. */
 export interface IRunEntry {
@@ -73,6 +74,7 @@ export class LiveSession implements IDisposable {
     this.store = new MetricStore({
       maxPointsPerSeries: this._settings.maxPointsPerSeries
     });
+    this._history = new HistoryReader(this.store);
     this.push = options.push;
     this.push?.received.connect(this._onPushed, this);
     this.push?.activeChanged.connect(this._emitChanged, this);
@@ -164,6 +166,23 @@ export class LiveSession implements IDisposable {
     }
   }
 
+  /**
+   * Follow changed settings (poll interval, caps, page size).
+   *
+   * @param settings - the new values; the rest stay
+   */
+  configure(settings: Partial<ILiveSettings>): void {
+    this._settings = { ...this._settings, ...settings };
+    this.store.maxPointsPerSeries = this._settings.maxPointsPerSeries;
+    if (this._poll.frequency.interval !== this._settings.pollInterval) {
+      this._poll.frequency = {
+        ...this._poll.frequency,
+        interval: this._settings.pollInterval
+      };
+    }
+    this._emitChanged();
+  }
+
   /** Poll now (e.g. after the workspace changed). */
   refresh(): Promise<void> {
     return this._poll.refresh();
@@ -226,10 +245,8 @@ export class LiveSession implements IDisposable {
     if (client !== this._client) {
       // Another workspace: what the old one held does not belong here.
       this._client = client;
-      this._cursors.clear();
-      this._complete.clear();
-      this._experimentIds = null;
-      this._linkedExperiment = null;
+      this._history.reset();
+      this._finder.reset();
     }
     if (this._state.kind !== 'ready') {
       this._setState({ kind: 'loading' });
@@ -243,7 +260,15 @@ export class LiveSession implements IDisposable {
       await Promise.all(
         known.map(entry => this._readHistories(client, entry, signal))
       );
-      await this._findNotebookRuns(client, signal);
+      const found = await this._finder.find(client, {
+        notebookId: this._getNotebookId(),
+        experimentName: this._getExperimentName(),
+        maxRuns: this._settings.maxRuns,
+        signal
+      });
+      for (const run of found) {
+        this._update(run).fromNotebook = true;
+      }
       await this._readRuns(client, signal);
       const read = new Set(known.map(e => e.runId));
       await Promise.all(
@@ -251,7 +276,6 @@ export class LiveSession implements IDisposable {
           .filter(entry => !read.has(entry.runId))
           .map(entry => this._readHistories(client, entry, signal))
       );
-      this._ticks++;
       this._setState({ kind: 'ready' });
     } catch (error) {
       if (this.isDisposed) {
@@ -262,65 +286,6 @@ export class LiveSession implements IDisposable {
         message: (error as Error).message ?? String(error)
       });
       throw error; // the poll backs off
-    }
-  }
-
-  /**
-   * This notebook's runs: those tagged with its id (over the recently updated experiments), and
-   * the latest runs of its linked experiment that carry no notebook id (logged by a kernel
-   * without our package, or through the plain setup cell).
-   */
-  private async _findNotebookRuns(
-    client: MlflowClient,
-    signal: AbortSignal
-  ): Promise<void> {
-    const notebookId = this._getNotebookId();
-    const refresh = this._ticks % Private.EXPERIMENTS_EVERY === 0;
-    if (notebookId && Private.SAFE_ID.test(notebookId)) {
-      if (this._experimentIds === null || refresh) {
-        const found = await client.searchExperiments({
-          maxResults: 200,
-          orderBy: ['last_update_time DESC'],
-          signal
-        });
-        this._experimentIds = found.experiments.map(e => e.experiment_id);
-      }
-      if (this._experimentIds.length > 0) {
-        const found = await client.searchRuns({
-          experimentIds: this._experimentIds,
-          filter: `tags.\`${NOTEBOOK_ID_TAG}\` = '${notebookId}'`,
-          orderBy: ['attributes.start_time DESC'],
-          maxResults: this._settings.maxRuns,
-          signal
-        });
-        for (const run of found.runs) {
-          this._update(run).fromNotebook = true;
-        }
-      }
-    }
-    const experiment = this._getExperimentName();
-    if (!experiment) {
-      return;
-    }
-    if (this._linkedExperiment?.name !== experiment || refresh) {
-      const found = await client.getExperimentByName(experiment, { signal });
-      this._linkedExperiment = { name: experiment, id: found?.experiment_id };
-    }
-    const experimentId = this._linkedExperiment.id;
-    if (!experimentId) {
-      return;
-    }
-    const latest = await client.searchRuns({
-      experimentIds: [experimentId],
-      orderBy: ['attributes.start_time DESC'],
-      maxResults: this._settings.maxRuns,
-      signal
-    });
-    for (const run of latest.runs) {
-      const tag = run.data.tags.find(t => t.key === NOTEBOOK_ID_TAG);
-      if (!tag || tag.value === notebookId) {
-        this._update(run).fromNotebook = true;
-      }
     }
   }
 
@@ -348,45 +313,15 @@ export class LiveSession implements IDisposable {
     signal: AbortSignal
   ): Promise<void> {
     const runId = entry.runId;
-    const terminal = Private.isTerminal(entry.status);
     const keys = new Set([
       ...(this._keys.get(runId) ?? []),
       ...this.store.keys([runId])
     ]);
-    let added = 0;
-    const readKey = async (key: string) => {
-      const id = `${runId}\u0000${key}`;
-      if (this._complete.has(id)) {
-        return;
-      }
-      let token = this._cursors.get(id);
-      for (let page = 0; page < Private.MAX_PAGES_PER_TICK; page++) {
-        const reply = await client.getMetricHistory(runId, key, {
-          maxResults: this._settings.pageSize,
-          pageToken: token,
-          signal
-        });
-        added += this.store.add(
-          runId,
-          key,
-          reply.metrics.map(m => ({
-            step: m.step,
-            timestamp: m.timestamp,
-            value: decodeMetricValue(m.value)
-          }))
-        );
-        if (!reply.next_page_token || reply.next_page_token === token) {
-          // The last page, partly filled: read it again from its start next time.
-          if (terminal) {
-            this._complete.add(id);
-          }
-          return;
-        }
-        token = reply.next_page_token;
-        this._cursors.set(id, token);
-      }
-    };
-    await Promise.all(Array.from(keys, readKey));
+    const added = await this._history.read(client, runId, keys, {
+      pageSize: this._settings.pageSize,
+      ended: Private.isTerminal(entry.status),
+      signal
+    });
     if (added > 0) {
       this._emitChanged();
     }
@@ -453,19 +388,16 @@ export class LiveSession implements IDisposable {
   private _getClient: () => MlflowClient | null;
   private _getNotebookId: () => string | null;
   private _getExperimentName: () => string | null;
-  private _linkedExperiment: { name: string; id?: string } | null = null;
+  private _finder = new RunFinder();
   private _settings: ILiveSettings;
   private _poll: Poll;
   private _abort = new AbortController();
   private _client: MlflowClient | null = null;
   private _runs = new Map<string, IRunEntry>();
   private _keys = new Map<string, string[]>();
-  private _cursors = new Map<string, string>();
-  private _complete = new Set<string>();
+  private _history: HistoryReader;
   private _seen = new Set<string>();
   private _searched = new Set<string>();
-  private _experimentIds: string[] | null = null;
-  private _ticks = 0;
   private _dropped = 0;
   private _watched = false;
   private _state: PollState = { kind: 'idle' };
@@ -490,15 +422,6 @@ export namespace LiveSession {
 }
 
 namespace Private {
-  /** Notebook ids we put into a search filter: UUIDs and similar, nothing to escape. */
-  export const SAFE_ID = /^[A-Za-z0-9_.:-]{1,200}$/;
-
-  /** Experiments are looked up again every this many ticks. */
-  export const EXPERIMENTS_EVERY = 15;
-
-  /** Pages of one history read per tick (the rest next tick). */
-  export const MAX_PAGES_PER_TICK = 20;
-
   export function isTerminal(status: string): boolean {
     return status === 'FINISHED' || status === 'FAILED' || status === 'KILLED';
   }

@@ -232,6 +232,7 @@ export const chartsPlugin: JupyterFrontEndPlugin<void> = {
             ...settings,
             ...(loaded.composite as Partial<IChartSettings>)
           };
+          sessions.forEach(session => session.configure(settings));
           if (view) {
             view.searchThreshold = settings.searchThreshold;
           }

@@ -249,4 +249,60 @@ test.describe('Live metric charts', () => {
       Array.from({ length: 12 }, (_, i) => i)
     );
   });
+
+  test('without the push (plain setup cell) the chart is polled and says how to get the push', async ({
+    page
+  }) => {
+    await page.notebook.createNew('polled.ipynb');
+    await page.sidebar.openTab(PANEL_ID);
+    const panel = page.locator(`#${PANEL_ID}`);
+    await panel.getByRole('button', { name: 'Add workspace…' }).click();
+    const form = panel.getByRole('form', { name: 'Add workspace' });
+    await form.getByLabel('Name').fill('Polled server');
+    await form.getByLabel('Tracking URL').fill(MLFLOW_URL);
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect(panel.locator('.jp-mlflow-WorkspaceDetails')).toHaveAttribute(
+      'aria-label',
+      'Workspace Polled server'
+    );
+    await page.evaluate(() =>
+      (window as any).jupyterapp.commands.execute(
+        'mlflow-workspace:insert-setup-cell',
+        { variant: 'plain' }
+      )
+    );
+    await expect(page.locator('.jp-Notebook .jp-Cell')).toHaveCount(2);
+    const source = [
+      'with mlflow.start_run(run_name="polled-run") as run:',
+      '    for i in range(8):',
+      '        mlflow.log_metric("acc", i / 8, step=i)',
+      'print("DONE", run.info.run_id)'
+    ].join('\n');
+    await page.evaluate(source => {
+      const nb = (window as any).jupyterapp.shell.currentWidget;
+      nb.model.sharedModel.insertCell(2, { cell_type: 'code', source });
+    }, source);
+    await page.evaluate(() =>
+      (window as any).jupyterapp.commands.execute(
+        'mlflow-workspace:open-live-metrics'
+      )
+    );
+    const view = page.locator(`#${VIEW_ID}`);
+    await expect(view).toBeVisible();
+    await page.notebook.runCell(1);
+    await page.notebook.runCell(2);
+    await expect(
+      page.locator('.jp-OutputArea-output', { hasText: 'DONE' })
+    ).toBeVisible({ timeout: 120_000 });
+
+    const chart = view.locator(
+      '.jp-mlflow-LiveMetrics-card[data-metric-key="acc"] .jp-mlflow-MetricChart'
+    );
+    await expect(chart).toHaveAttribute('data-point-count', '8', {
+      timeout: 60_000
+    });
+    await expect(view.getByRole('status')).toContainText(
+      '%pip install jupyterlab-mlflow-workspace'
+    );
+  });
 });
