@@ -43,7 +43,9 @@ function DeployForm(props: {
   // The dialog has no default button (Enter in a field must not close it), so nothing inside
   // it has focus at first; focus the form so that Escape and Tab work from the start.
   const root = React.useRef<HTMLDivElement>(null);
-  React.useEffect(() => root.current?.focus(), []);
+  React.useEffect(() => {
+    root.current?.focus();
+  }, []);
   const choices = model.choices;
   const errors = model.errors;
   const locked = model.busy;
@@ -341,10 +343,9 @@ function PhaseView(props: {
   const deployment = model.deployment;
   // The outcome appears below the form: bring it into view when it changes.
   const node = React.useRef<HTMLDivElement>(null);
-  React.useEffect(
-    () => node.current?.scrollIntoView?.({ block: 'nearest' }),
-    [phase.kind, deployment?.state]
-  );
+  React.useEffect(() => {
+    node.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [phase.kind, deployment?.state]);
   if (phase.kind === 'editing') {
     return null;
   }
