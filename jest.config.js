@@ -34,6 +34,8 @@ module.exports = {
   testRegex: 'src/.*/.*.spec.ts[x]?$',
   modulePathIgnorePatterns: [
     '<rootDir>/.venv',
+    '<rootDir>/.build',
+    '<rootDir>/dist',
     '<rootDir>/jupyterlab_mlflow_workspace',
     '<rootDir>/ui-tests',
     '<rootDir>/lib'

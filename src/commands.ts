@@ -14,6 +14,13 @@ export namespace CommandIDs {
   export const removeWorkspace = 'mlflow-workspace:remove-workspace';
   export const insertSetupCell = 'mlflow-workspace:insert-setup-cell';
   export const writeAzureConfig = 'mlflow-workspace:write-azure-config';
+  export const deploy = 'mlflow-workspace:deploy';
+  export const refreshDeployments = 'mlflow-workspace:refresh-deployments';
+  export const stopDeployment = 'mlflow-workspace:stop-deployment';
+  // Live metric charts (issue 5)
+  export const openLiveMetrics = 'mlflow-workspace:open-live-metrics';
+  export const pinRun = 'mlflow-workspace:pin-run';
+  export const refreshLiveMetrics = 'mlflow-workspace:refresh-live-metrics';
   export const openRunsBrowser = 'mlflow-workspace:open-runs-browser';
   export const refreshRuns = 'mlflow-workspace:refresh-runs';
   export const loadAllRuns = 'mlflow-workspace:load-all-runs';

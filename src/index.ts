@@ -1,4 +1,6 @@
 import { clientPlugin } from './api/plugin';
+import { deployPlugin } from './deploy/plugin';
+import { chartsPlugin } from './charts/plugin';
 import { kernelUriPlugin } from './kernel/plugin';
 import { runsPlugin } from './runs/plugin';
 import { snippetsPlugin } from './snippets/plugin';
@@ -12,5 +14,7 @@ export default [
   workspacePlugin,
   snippetsPlugin,
   kernelUriPlugin,
+  deployPlugin,
+  chartsPlugin,
   runsPlugin
 ];

@@ -1,5 +1,6 @@
 import { Token } from '@lumino/coreutils';
 import { WorkspaceClient } from './api/client';
+import { DeployTargetRegistry } from './deploy/targets';
 import { WorkspaceModel } from './workspace/model';
 
 /**
@@ -17,4 +18,13 @@ export const IWorkspaceClient = new Token<WorkspaceClient>(
 export const IWorkspaceSelection = new Token<WorkspaceModel>(
   'jupyterlab-mlflow-workspace:IWorkspaceSelection',
   'The selected ML workspace and the list of workspaces.'
+);
+
+/**
+ * The deployment targets of the Deploy dialog. A target plug-in adds itself here (form schema,
+ * validation, code generation); the dialog needs no change for a new target.
+ */
+export const IDeployTargets = new Token<DeployTargetRegistry>(
+  'jupyterlab-mlflow-workspace:IDeployTargets',
+  'The deployment targets of the Deploy dialog.'
 );

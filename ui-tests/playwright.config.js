@@ -6,6 +6,8 @@
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
 const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+// Another checkout's tests may hold 8888 on a shared machine: UI_TEST_PORT moves ours.
+const port = process.env.UI_TEST_PORT || '8888';
 
 module.exports = {
   ...baseConfig,
@@ -15,6 +17,7 @@ module.exports = {
   expect: { timeout: 20_000 },
   use: {
     ...baseConfig.use,
+    baseURL: `http://localhost:${port}`,
     video: 'off',
     trace: 'retain-on-failure',
     launchOptions: {
@@ -50,8 +53,8 @@ module.exports = {
       stderr: process.env.PWDEBUG_SERVER ? 'pipe' : 'ignore'
     },
     {
-      command: 'jlpm start',
-      url: 'http://localhost:8888/lab',
+      command: `jlpm start --ServerApp.port=${port}`,
+      url: `http://localhost:${port}/lab`,
       timeout: 120 * 1000,
       reuseExistingServer: !process.env.CI,
       // The server's log is long; set PWDEBUG_SERVER=1 to see it.

@@ -87,6 +87,8 @@ class RuntimeFile:
             "token": server_token(self._serverapp),
             "bridge_key": self.key,
             "version": self._version,
+            # Kernels tag runs with the notebook's path relative to this (live/context.py).
+            "root_dir": str(getattr(self._serverapp, "root_dir", "") or ""),
         }
 
     def start(self) -> None:

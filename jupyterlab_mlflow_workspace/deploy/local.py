@@ -181,6 +181,24 @@ if requirements:
             continue
         if req.specifier and not req.specifier.contains(installed, prereleases=True):
             out["mismatched"].append({"requirement": line, "installed": installed})
+# What the Deploy dialog shows, and what Call endpoint sends first: signature, input example.
+try:
+    signature = model.signature
+    out["signature"] = signature.to_dict() if signature is not None else None
+except Exception as e:
+    out["warnings"].append("The model's signature could not be read (%s)" % first_line(e))
+try:
+    base = uri.rstrip("/")
+    if base.startswith("models:/"):
+        from mlflow.store.artifact.models_artifact_repo import ModelsArtifactRepository
+        base = ModelsArtifactRepository.get_underlying_uri(base).rstrip("/")
+    from mlflow.artifacts import download_artifacts
+    path = download_artifacts(artifact_uri=base + "/serving_input_example.json")
+    if os.path.getsize(path) <= 64 * 1024:  # a larger example is not shown or sent
+        with open(path) as handle:
+            out["input_example"] = json.load(handle)
+except Exception:
+    pass  # no example logged: the dialog builds one from the signature
 done()
 """
 
@@ -925,7 +943,7 @@ def _verdict(answer: dict) -> dict:
     result = {
         "python": None, "python_version": None, "mlflow_version": None, "flavors": [],
         "loader_module": None, "missing": [], "mismatched": [], "warnings": [], "error": None,
-        **answer,
+        "signature": None, "input_example": None, **answer,
     }  # fmt: skip
     missing = [str(m) for m in result["missing"]]
     if result["error"]:

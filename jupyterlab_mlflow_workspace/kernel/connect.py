@@ -42,6 +42,8 @@ def connect(
     experiment: str | None = None,
     *,
     mlflow_workspace: str | None = None,
+    notebook_id: str | None = None,
+    live: bool = True,
     quiet: bool = False,
 ) -> str:
     """Point MLflow in this kernel at ``workspace`` (default: the first workspace, usually local).
@@ -51,12 +53,24 @@ def connect(
     notebook, sets ``experiment`` when given and returns the tracking URI in a form safe to print
     (without user info; a query string shows as ``?…``); MLflow itself gets the full URI.
     ``mlflow_workspace`` overrides the MLflow 3.10+ workspace (``MLFLOW_WORKSPACE``).
+
+    ``notebook_id`` (the Connected setup cell passes the notebook's ``metadata.mlflow_workspace``
+    id) tags runs started from now on, so the Live metrics view finds them again after a restart;
+    ``live`` turns on pushing logged metric values to JupyterLab while cells run (as
+    ``%load_ext jupyterlab_mlflow_workspace`` does).
     """
+    from ..live import context
+
+    if notebook_id is not None:
+        context.set_notebook_id(notebook_id)
     try:
         info = _read_runtime_file()
+        context.set_root_dir(info.get("root_dir"))
         answer = _ask_bridge(info, workspace)
     except _Unavailable as why:
-        return _fallback(str(why), workspace, experiment, mlflow_workspace, quiet)
+        uri = _fallback(str(why), workspace, experiment, mlflow_workspace, quiet)
+        _start_live(live)
+        return uri
 
     env = {k: v for k, v in answer["env"].items() if k in MANAGED_VARS and isinstance(v, str)}
     uri = answer["tracking_uri"]
@@ -70,10 +84,23 @@ def connect(
     os.environ.update(env)
     _tag_notebook()
     _configure_mlflow(uri, experiment, env.get("MLFLOW_WORKSPACE"))
+    _start_live(live)
     if not quiet:
         name = answer.get("workspace", {}).get("name") or workspace or "default"
         print(f"MLflow tracking: {_display(uri)} (workspace {name}){_experiment_note(experiment)}")
     return _display(uri)
+
+
+def _start_live(live: bool) -> None:
+    """Push logged metric values to JupyterLab (idempotent; nothing outside a kernel)."""
+    if not live:
+        return
+    from .. import live as live_metrics
+
+    try:
+        live_metrics.activate()
+    except Exception:  # live charts are a convenience: connect() has done its job
+        live_metrics.hook.log.debug("live metrics: activation failed", exc_info=True)
 
 
 # --- the runtime file -----------------------------------------------------------------------

@@ -1,7 +1,11 @@
 import { ServerConnection } from '@jupyterlab/services';
-import { ApiError, requestAPI } from './request';
+import { URLExt } from '@jupyterlab/coreutils';
+import { ApiError, NAMESPACE, requestAPI } from './request';
 import {
+  IDeployment,
+  IInvocationResult,
   ILocalStatus,
+  IPreflight,
   IServerInfo,
   ITestResult,
   IWorkspace,
@@ -122,6 +126,137 @@ export class WorkspaceClient {
         body: '{}'
       }
     );
+  }
+
+  /**
+   * The deployments the server part runs (or ran before Jupyter restarted), oldest first.
+   */
+  async listDeployments(): Promise<IDeployment[]> {
+    const reply = await requestAPI<{ deployments: IDeployment[] }>(
+      this.serverSettings,
+      'api/deployments'
+    );
+    if (!Array.isArray(reply?.deployments)) {
+      throw new ApiError(
+        502,
+        'Unexpected reply to the deployment list',
+        'bad_reply'
+      );
+    }
+    return reply.deployments;
+  }
+
+  /**
+   * Check, without deploying, whether the Jupyter server's interpreter can serve a model; also
+   * reads the model's flavors, signature and input example.
+   *
+   * @param modelUri - `runs:/…`, `models:/…`
+   * @param workspaceId - the workspace the model is in
+   */
+  preflightDeployment(
+    modelUri: string,
+    workspaceId: string
+  ): Promise<IPreflight> {
+    return requestAPI<IPreflight>(
+      this.serverSettings,
+      'api/deployments/preflight',
+      {
+        method: 'POST',
+        body: JSON.stringify({
+          target: 'local',
+          model_uri: modelUri,
+          workspace: workspaceId
+        })
+      }
+    );
+  }
+
+  /**
+   * Stop a deployment (its whole process group) and forget it.
+   *
+   * @param deploymentId - the deployment to stop
+   */
+  stopDeployment(deploymentId: string): Promise<IDeployment> {
+    return requestAPI<IDeployment>(
+      this.serverSettings,
+      `api/deployments/${encodeURIComponent(deploymentId)}`,
+      { method: 'DELETE' }
+    );
+  }
+
+  /**
+   * The last lines of a deployment's log, secrets redacted.
+   *
+   * @param deploymentId - the deployment
+   * @param lines - how many lines at most
+   */
+  async deploymentLog(deploymentId: string, lines = 200): Promise<string[]> {
+    const reply = await requestAPI<{ log: string[] }>(
+      this.serverSettings,
+      `api/deployments/${encodeURIComponent(deploymentId)}/log`,
+      {},
+      `lines=${lines}`
+    );
+    return Array.isArray(reply?.log) ? reply.log : [];
+  }
+
+  /**
+   * Call a deployment's `/invocations` through the server part. The model's own answer comes
+   * back as it is, error bodies included; only a failure of the Jupyter server itself throws.
+   *
+   * @param deploymentId - the deployment to call
+   * @param body - the request body (JSON text, e.g. `{"dataframe_split": …}`)
+   * @param contentType - `application/json` (default) or `text/csv`
+   */
+  async invokeDeployment(
+    deploymentId: string,
+    body: string,
+    contentType = 'application/json'
+  ): Promise<IInvocationResult> {
+    const url = URLExt.join(
+      this.serverSettings.baseUrl,
+      NAMESPACE,
+      'api/deployments',
+      encodeURIComponent(deploymentId),
+      'invocations'
+    );
+    let response: Response;
+    let text: string;
+    try {
+      response = await ServerConnection.makeRequest(
+        url,
+        { method: 'POST', body, headers: { 'Content-Type': contentType } },
+        this.serverSettings
+      );
+      text = await response.text();
+    } catch (error) {
+      throw new ApiError(
+        0,
+        `Jupyter server unreachable: ${String(error)}`,
+        'network'
+      );
+    }
+    const fromModel =
+      response.headers.get('X-MLflow-Workspace-Source') === 'scoring-server';
+    if (!fromModel && !response.ok) {
+      // Our own error (unknown deployment, not ready, bad content type): one message.
+      let message = `${response.status} ${response.statusText}`.trim();
+      let reason = '';
+      try {
+        const parsed = JSON.parse(text);
+        message = parsed.message || message;
+        reason = parsed.reason || '';
+      } catch {
+        // not JSON: keep the status line
+      }
+      throw new ApiError(response.status, message, reason);
+    }
+    return {
+      status: response.status,
+      contentType: response.headers.get('Content-Type') ?? '',
+      text,
+      fromModel
+    };
   }
 }
 

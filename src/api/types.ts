@@ -95,3 +95,61 @@ export interface IWorkspaceDraft {
   region?: string;
   tenant_id?: string;
 }
+
+/** The lifecycle of a deployment the server part runs. */
+export type DeploymentState =
+  'validating' | 'starting' | 'ready' | 'restarting' | 'failed' | 'stopped';
+
+/** What the pre-flight found out about a model in the interpreter that would serve it. */
+export interface IPreflight {
+  ok: boolean;
+  message: string;
+  python: string | null;
+  python_version: string | null;
+  mlflow_version: string | null;
+  flavors: string[];
+  loader_module: string | null;
+  missing: string[];
+  warnings: string[];
+  error: string | null;
+  /** MLflow's signature as `Model.signature.to_dict()` (inputs/outputs are JSON strings). */
+  signature?: { inputs?: string; outputs?: string; params?: string } | null;
+  /** The model's `serving_input_example.json`: a ready /invocations body. */
+  input_example?: unknown;
+  /** `server` when the Jupyter server's interpreter was checked, `kernel` for a kernel's. */
+  python_source?: string;
+  log?: string[];
+}
+
+/** `GET /api/deployments/<id>`: one deployment (a local web service). */
+export interface IDeployment {
+  id: string;
+  name: string;
+  target: string;
+  model_uri: string;
+  workspace: { id: string; name: string };
+  python: string;
+  python_source: string;
+  env_manager: string;
+  state: DeploymentState;
+  message: string;
+  port: number | null;
+  scoring_uri: string | null;
+  url: string | null;
+  pid: number | null;
+  restarts: number;
+  created_at: number;
+  ready_at: number | null;
+  started_in: number | null;
+  preflight: IPreflight | null;
+}
+
+/** The model's own answer to a call of `/invocations`, passed through unchanged. */
+export interface IInvocationResult {
+  status: number;
+  contentType: string;
+  /** The body as text (JSON predictions, or MLflow's error body). */
+  text: string;
+  /** False when the answer came from the Jupyter server, not from the scoring server. */
+  fromModel: boolean;
+}

@@ -207,6 +207,20 @@ function DetailsBody(props: {
                 <strong>{m.name}</strong>{' '}
                 {m.type && <span className="jp-mlflow-Badge">{m.type}</span>}
                 <code className="jp-mlflow-ModelList-uri">{m.uri}</code>
+                {props.commands.hasCommand(CommandIDs.deploy) ? (
+                  <button
+                    className="jp-Button jp-mod-styled jp-mod-minimal"
+                    title={trans.__('Deploy this model as a web service')}
+                    disabled={!props.commands.isEnabled(CommandIDs.deploy)}
+                    onClick={() =>
+                      void props.commands.execute(CommandIDs.deploy, {
+                        modelUri: m.uri
+                      })
+                    }
+                  >
+                    {trans.__('Deploy…')}
+                  </button>
+                ) : null}
               </li>
             ))}
           </ul>

@@ -27,6 +27,15 @@ export function readLink(panel: NotebookPanel): INotebookLink | null {
 }
 
 /**
+ * The notebook's id from its link, or a new one (recorded by `insertSetupCell`).
+ *
+ * @param panel - the notebook
+ */
+export function notebookIdOf(panel: NotebookPanel): string {
+  return readLink(panel)?.notebook_id ?? UUID.uuid4();
+}
+
+/**
  * Insert a code cell below the active cell (or at the top) in one undoable step, make it active,
  * and record the workspace link in the notebook's metadata. Never overwrites a cell.
  *
@@ -42,7 +51,39 @@ export function insertSetupCell(
     position: 'below' | 'top';
     workspace: string;
     experiment: string | null;
+    /** The notebook id to record; by default the notebook's own, or a new one. */
+    notebookId?: string;
   }
+): number {
+  const model = panel.model;
+  if (!model) {
+    throw new Error('The notebook is not loaded yet');
+  }
+  const link: INotebookLink = {
+    notebook_id: options.notebookId ?? notebookIdOf(panel),
+    workspace: options.workspace,
+    experiment: options.experiment
+  };
+  return insertCodeCell(panel, source, options.position, () =>
+    model.setMetadata(METADATA_KEY, link)
+  );
+}
+
+/**
+ * Insert a code cell below the active cell (or at the top) in one undoable step and make it
+ * the active cell. Never overwrites a cell.
+ *
+ * @param panel - the notebook
+ * @param source - the cell's code
+ * @param position - below the active cell, or at the top
+ * @param alsoInTransaction - more changes to the notebook, undone with the insertion
+ * @returns the index of the new cell
+ */
+export function insertCodeCell(
+  panel: NotebookPanel,
+  source: string,
+  position: 'below' | 'top' = 'below',
+  alsoInTransaction?: () => void
 ): number {
   const notebook = panel.content;
   const model = panel.model;
@@ -50,21 +91,16 @@ export function insertSetupCell(
     throw new Error('The notebook is not loaded yet');
   }
   const index =
-    options.position === 'top' || model.cells.length === 0
+    position === 'top' || model.cells.length === 0
       ? 0
       : notebook.activeCellIndex + 1;
-  const link: INotebookLink = {
-    notebook_id: readLink(panel)?.notebook_id ?? UUID.uuid4(),
-    workspace: options.workspace,
-    experiment: options.experiment
-  };
   model.sharedModel.transact(() => {
     model.sharedModel.insertCell(index, {
       cell_type: 'code',
       source,
       metadata: {}
     });
-    model.setMetadata(METADATA_KEY, link);
+    alsoInTransaction?.();
   });
   notebook.activeCellIndex = index;
   notebook.deselectAll();
@@ -80,4 +116,26 @@ export function insertSetupCell(
 export function experimentForPath(path: string): string {
   const name = path.split('/').pop() ?? path;
   return name.replace(/\.ipynb$/i, '') || 'notebook';
+}
+
+/**
+ * Whether the notebook's language is Python (setup cells and deploy cells are Python).
+ *
+ * @param panel - the notebook
+ */
+export function isPython(panel: NotebookPanel): boolean {
+  const model = panel.model;
+  const info = model?.getMetadata('language_info') as
+    { name?: string } | undefined;
+  const spec = model?.getMetadata('kernelspec') as
+    { language?: string; name?: string } | undefined;
+  const language =
+    info?.name ??
+    spec?.language ??
+    panel.sessionContext.kernelPreference.language;
+  if (language) {
+    return language.toLowerCase() === 'python';
+  }
+  const name = spec?.name ?? panel.sessionContext.kernelPreference.name ?? '';
+  return name.toLowerCase().includes('python');
 }

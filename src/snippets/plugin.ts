@@ -3,7 +3,7 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
-import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { IWorkspace } from '../api/types';
@@ -16,7 +16,13 @@ import {
   azureSetupCell,
   IAzureWorkspace
 } from './azure';
-import { experimentForPath, insertSetupCell, readLink } from './insert';
+import {
+  experimentForPath,
+  insertSetupCell,
+  isPython,
+  notebookIdOf,
+  readLink
+} from './insert';
 import { setupCell, SetupVariant } from './setupCells';
 
 const PLUGIN_ID = 'jupyterlab-mlflow-workspace:snippets';
@@ -104,16 +110,19 @@ export const snippetsPlugin: JupyterFrontEndPlugin<void> = {
         }
         const experiment =
           readLink(panel)?.experiment ?? experimentForPath(panel.context.path);
+        const notebookId = notebookIdOf(panel);
         const source = generate(
           workspace,
           experiment,
+          notebookId,
           settings,
           args.variant as string | undefined
         );
         insertSetupCell(panel, source, {
           position: settings.position,
           workspace: workspace.id,
-          experiment
+          experiment,
+          notebookId
         });
         followNotebook();
       }
@@ -166,6 +175,7 @@ export const snippetsPlugin: JupyterFrontEndPlugin<void> = {
 function generate(
   workspace: IWorkspace,
   experiment: string,
+  notebookId: string,
   settings: ISnippetSettings,
   variant?: string
 ): string {
@@ -190,7 +200,8 @@ function generate(
     deferToEnvironment:
       settings.deferToEnvironment || workspace.kind === 'environment',
     needsToken: workspace.has_token || workspace.has_password,
-    mlflowWorkspace: workspace.mlflow_workspace
+    mlflowWorkspace: workspace.mlflow_workspace,
+    notebookId
   });
 }
 
@@ -205,21 +216,4 @@ function toAzure(workspace: IWorkspace): IAzureWorkspace | null {
     region: workspace.azure.region,
     tenantId: workspace.azure.tenant_id ?? undefined
   };
-}
-
-function isPython(panel: NotebookPanel): boolean {
-  const model = panel.model;
-  const info = model?.getMetadata('language_info') as
-    { name?: string } | undefined;
-  const spec = model?.getMetadata('kernelspec') as
-    { language?: string; name?: string } | undefined;
-  const language =
-    info?.name ??
-    spec?.language ??
-    panel.sessionContext.kernelPreference.language;
-  if (language) {
-    return language.toLowerCase() === 'python';
-  }
-  const name = spec?.name ?? panel.sessionContext.kernelPreference.name ?? '';
-  return name.toLowerCase().includes('python');
 }

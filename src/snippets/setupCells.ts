@@ -32,6 +32,11 @@ export interface ISetupCellOptions {
   needsToken?: boolean;
   /** MLflow 3.10+ workspace: `MLFLOW_WORKSPACE` (plain) or `mlflow_workspace=` (connected). */
   mlflowWorkspace?: string | null;
+  /**
+   * Connected only: the notebook's `metadata.mlflow_workspace.notebook_id`, passed to
+   * `connect(notebook_id=…)` so that runs are tagged with it (the Live metrics view finds them).
+   */
+  notebookId?: string;
 }
 
 /** The exact install hint printed by the connected cell when our package is missing. */
@@ -129,6 +134,9 @@ function connectedCell(options: ISetupCellOptions): string {
   if (options.mlflowWorkspace) {
     args.push(`mlflow_workspace=${pyStr(options.mlflowWorkspace)}`);
   }
+  if (options.notebookId) {
+    args.push(`notebook_id=${pyStr(options.notebookId)}`);
+  }
   // The cell prints its own one-line summary; connect() stays quiet so it is said once.
   args.push('quiet=True');
   return [
@@ -145,6 +153,7 @@ function connectedCell(options: ISetupCellOptions): string {
     '    raise',
     '',
     '# Starts the local server if needed; credentials go into the environment, never into output.',
+    '# Also tags runs with this notebook and shows their metrics live (Live metrics view).',
     `_mlflow_uri = connect(${args.join(', ')})`,
     `print("MLflow: runs go to " + _mlflow_uri + ${pyStr(summaryTail(options))})`,
     ''

@@ -1,5 +1,8 @@
 import { TranslationBundle } from '@jupyterlab/translation';
+import { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
+import { CommandIDs } from '../commands';
+import { LoadableList } from '../ui/LoadableList';
 import { WorkspaceModel } from './model';
 
 /**
@@ -7,51 +10,59 @@ import { WorkspaceModel } from './model';
  */
 export function RunsView(props: {
   model: WorkspaceModel;
+  commands: CommandRegistry;
   trans: TranslationBundle;
 }): JSX.Element | null {
-  const { model, trans } = props;
+  const { model, commands, trans } = props;
   const experiment = model.notebookExperiment;
   const runs = model.runs;
   if (!experiment || !runs) {
     return null;
   }
-  let body: JSX.Element;
-  if (runs.kind === 'loading') {
-    body = <div aria-busy="true">{trans.__('Loading runs…')}</div>;
-  } else if (runs.kind === 'error') {
-    body = (
-      <div className="jp-mlflow-Notice jp-mod-error" role="alert">
-        {trans.__('Could not load runs: %1', runs.message)}
-      </div>
-    );
-  } else if (runs.value.length === 0) {
-    body = (
-      <div className="jp-mlflow-Muted">
-        {trans.__('No runs yet. Run the setup cell, then log something.')}
-      </div>
-    );
-  } else {
-    body = (
-      <ul className="jp-mlflow-RunList" aria-label={trans.__('Runs')}>
-        {runs.value.map(run => (
-          <li
-            key={run.info.run_id}
-            className="jp-mlflow-RunItem"
-            data-run-id={run.info.run_id}
-          >
-            <span className="jp-mlflow-RunItem-name">
-              {run.info.run_name || run.info.run_id}
-            </span>
-            <span
-              className={`jp-mlflow-RunItem-status jp-mod-${run.info.status.toLowerCase()}`}
+  const body = (
+    <LoadableList
+      value={runs}
+      loading={trans.__('Loading runs…')}
+      error={message => trans.__('Could not load runs: %1', message)}
+      empty={trans.__('No runs yet. Run the setup cell, then log something.')}
+    >
+      {items => (
+        <ul className="jp-mlflow-RunList" aria-label={trans.__('Runs')}>
+          {items.map(run => (
+            <li
+              key={run.info.run_id}
+              className="jp-mlflow-RunItem"
+              data-run-id={run.info.run_id}
             >
-              {run.info.status}
-            </span>
-          </li>
-        ))}
-      </ul>
-    );
-  }
+              <span className="jp-mlflow-RunItem-name">
+                {run.info.run_name || run.info.run_id}
+              </span>
+              <span
+                className={`jp-mlflow-RunItem-status jp-mod-${run.info.status.toLowerCase()}`}
+              >
+                {run.info.status}
+              </span>
+              {run.info.status === 'FINISHED' &&
+              commands.hasCommand(CommandIDs.deploy) ? (
+                <button
+                  className="jp-Button jp-mod-styled jp-mod-minimal"
+                  title={trans.__('Deploy a model this run logged')}
+                  disabled={!commands.isEnabled(CommandIDs.deploy)}
+                  onClick={() =>
+                    void commands.execute(CommandIDs.deploy, {
+                      runId: run.info.run_id
+                    })
+                  }
+                >
+                  {trans.__('Deploy…')}
+                </button>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+    </LoadableList>
+  );
   return (
     <section
       className="jp-mlflow-Runs"

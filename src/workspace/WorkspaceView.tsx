@@ -150,7 +150,7 @@ export function WorkspaceView(props: IWorkspaceViewProps): JSX.Element | null {
           </div>
           <TestResultView state={model.testState(selected.id)} trans={trans} />
           <KernelUriView model={model} trans={trans} />
-          <RunsView model={model} trans={trans} />
+          <RunsView model={model} commands={commands} trans={trans} />
         </section>
       )}
     </div>

@@ -401,6 +401,19 @@ export class WorkspaceModel {
     try {
       const value = await this._client.getLocalStatus();
       this._local = { kind: 'ready', value };
+      // The local server picks its port on first start: the workspace list read before that
+      // has no URL yet, and setup cells need it.
+      const listed =
+        this._workspaces.kind === 'ready'
+          ? this._workspaces.value.find(w => w.kind === 'local')
+          : undefined;
+      if (
+        listed &&
+        value.tracking_uri &&
+        listed.tracking_uri !== value.tracking_uri
+      ) {
+        await this._reloadWorkspaces();
+      }
     } catch (error) {
       this._local = { kind: 'error', message: (error as Error).message };
     }

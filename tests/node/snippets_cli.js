@@ -44,7 +44,8 @@ const OPTION_TYPES = {
   experimentName: ['string', 'undefined'],
   deferToEnvironment: ['boolean'],
   needsToken: ['boolean', 'undefined'],
-  mlflowWorkspace: ['string', 'undefined', 'null']
+  mlflowWorkspace: ['string', 'undefined', 'null'],
+  notebookId: ['string', 'undefined']
 };
 
 function checkOptions(options) {

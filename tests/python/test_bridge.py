@@ -88,6 +88,7 @@ async def test_runtime_file_is_private_and_removed_on_stop(jp_serverapp, jp_http
         "token": jp_serverapp.identity_provider.token,
         "bridge_key": ext.bridge.key,
         "version": jupyterlab_mlflow_workspace.__version__,
+        "root_dir": jp_serverapp.root_dir,
     }
     assert len(ext.bridge.key) >= 40
     # Kernels inherit this process's environment: the path, never the key or the token.

@@ -345,6 +345,11 @@ async def test_preflight_says_what_is_missing(jp_fetch, logged):
     assert response.code == 200 and good["ok"] is True, good
     assert good["loader_module"] == "mlflow.sklearn" and "sklearn" in good["flavors"]
     assert good["python"] == sys.executable and good["missing"] == []
+    # What the Deploy dialog shows and Call endpoint sends first.
+    inputs = json.loads(good["signature"]["inputs"])
+    assert [column["name"] for column in inputs][:3] == ["age", "sex", "bmi"]
+    example = good["input_example"]["dataframe_split"]
+    assert example["columns"][:3] == ["age", "sex", "bmi"] and len(example["data"]) == 5
 
     code, answer, seconds = await _deploy(
         jp_fetch, {"model_uri": logged["needy_uri"], "workspace": "v3"}

@@ -176,6 +176,17 @@ describe('connected setup cell', () => {
     );
   });
 
+  it('passes the notebook id, escaped, so that runs are tagged with the notebook', () => {
+    expect(
+      setupCell('connected', { ...BASE, notebookId: 'nb-1"); import os #' })
+    ).toContain(
+      'connect(workspace="ws-1", experiment="my-exp", notebook_id="nb-1\\"); import os #", quiet=True)\n'
+    );
+    expect(setupCell('plain', { ...BASE, notebookId: 'nb-1' })).not.toContain(
+      'nb-1'
+    );
+  });
+
   it('prints the exact pip hint when the package is missing, then re-raises', () => {
     const source = setupCell('connected', BASE);
     expect(PIP_INSTALL_HINT).toBe('%pip install jupyterlab-mlflow-workspace');

@@ -49,7 +49,8 @@ const workspaces: Route = () => [
         id: 'local',
         kind: 'local',
         name: 'Local',
-        url: 'http://127.0.0.1:5123'
+        url: 'http://127.0.0.1:5123',
+        tracking_uri: 'http://127.0.0.1:5123'
       },
       {
         id: 'team',
@@ -187,6 +188,51 @@ describe('WorkspaceModel', () => {
       'The folder is in use by another Jupyter server'
     );
     expect(calls.slice(-2)).toEqual(['POST api/local/start', 'GET api/local']);
+    model.dispose();
+  });
+
+  it('reads the workspaces again once the local server has chosen its port', async () => {
+    const calls: string[] = [];
+    let port: number | null = null;
+    const model = new WorkspaceModel({
+      client: clientWith(
+        {
+          info,
+          'api/workspaces': () => [
+            200,
+            {
+              workspaces: [
+                {
+                  id: 'local',
+                  kind: 'local',
+                  name: 'Local',
+                  url: port ? `http://127.0.0.1:${port}` : '',
+                  tracking_uri: port ? `http://127.0.0.1:${port}` : ''
+                }
+              ]
+            }
+          ],
+          'api/local': () => [
+            200,
+            {
+              ...local,
+              port,
+              tracking_uri: port ? `http://127.0.0.1:${port}` : ''
+            }
+          ]
+        },
+        calls
+      ),
+      frontendVersion: '0.1.0'
+    });
+    await model.refresh();
+    expect(calls.filter(c => c === 'GET api/workspaces')).toHaveLength(1);
+    // The first start picks a port: setup cells need the URL, so the list is read again.
+    port = 5123;
+    await model.testConnection('local').catch(() => undefined);
+    await model.controlLocal('start').catch(() => undefined);
+    expect(model.selected?.tracking_uri).toBe('http://127.0.0.1:5123');
+    expect(calls.filter(c => c === 'GET api/workspaces')).toHaveLength(2);
     model.dispose();
   });
 });

@@ -69,5 +69,6 @@ def test_ctrl_c_in_jupyters_terminal_leaves_no_process(procs, state_dir):
     assert groups["one"][0] != host.pid
     os.killpg(host.pid, signal.SIGINT)
     began = time.monotonic()
-    assert host.wait(timeout=30) != 0
+    # Generous: on a loaded 2-core CI box the interpreter's shutdown alone has taken > 30 s.
+    assert host.wait(timeout=90) != 0
     _time_until_gone(procs, groups["one"], began, "the group after Ctrl+C")

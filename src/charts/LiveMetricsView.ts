@@ -1,0 +1,406 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+import { CommandRegistry } from '@lumino/commands';
+import { Panel, Widget } from '@lumino/widgets';
+import { CommandIDs } from '../commands';
+import { IRunEntry, LiveSession } from './liveSession';
+import { MetricChart } from './MetricChart';
+import { runColor } from './series';
+
+/** The pip command that gives a Python kernel the push (run in the notebook, it installs into
+ * that kernel's own environment). */
+export const KERNEL_PIP_COMMAND = '%pip install jupyterlab-mlflow-workspace';
+
+/**
+ * The Live metrics view: one chart per metric key of the followed notebook's runs, a run legend
+ * with status, a search box when there are many keys, and the empty/loading/error states.
+ *
+ * Plain DOM and Lumino widgets (no React): it redraws on every `changed` of its session, which
+ * the session coalesces per animation frame, and each chart coalesces again.
+ */
+export class LiveMetricsView extends Panel {
+  /**
+   * @param options - commands for the toolbar buttons, translations, search threshold
+   */
+  constructor(options: LiveMetricsView.IOptions) {
+    super();
+    this._trans = options.trans;
+    this._commands = options.commands;
+    this.searchThreshold = options.searchThreshold ?? 6;
+    this.id = 'jp-mlflow-live-metrics';
+    this.addClass('jp-mlflow-LiveMetrics');
+    this.title.label = this._trans.__('Live metrics');
+    this.title.caption = this._trans.__(
+      'Metrics of the active notebook’s MLflow runs, live'
+    );
+    this.title.closable = true;
+
+    this._header = new Widget({ node: this._buildHeader() });
+    this._header.addClass('jp-mlflow-LiveMetrics-header');
+    this._legend = new Widget();
+    this._legend.addClass('jp-mlflow-LiveMetrics-legend');
+    this._legend.node.setAttribute('aria-label', this._trans.__('Runs'));
+    this._message = new Widget();
+    this._message.addClass('jp-mlflow-LiveMetrics-message');
+    this._message.node.setAttribute('role', 'status');
+    this._charts = new Panel();
+    this._charts.addClass('jp-mlflow-LiveMetrics-charts');
+    this.addWidget(this._header);
+    this.addWidget(this._message);
+    this.addWidget(this._legend);
+    this.addWidget(this._charts);
+    this._render();
+  }
+
+  /** Show a search box above the charts when there are more keys than this. */
+  searchThreshold: number;
+
+  /** The session shown (the active notebook's), or `null`. */
+  get session(): LiveSession | null {
+    return this._session;
+  }
+
+  /**
+   * Follow another notebook.
+   *
+   * @param session - its live session, or `null` when no notebook is active
+   * @param label - the notebook's name, for the header
+   * @param hint - why push is off for its kernel ('' when it is not known to be off)
+   */
+  setSession(
+    session: LiveSession | null,
+    label: string,
+    hint: LiveMetricsView.KernelHint = 'none'
+  ): void {
+    if (this._session !== session) {
+      if (this._session) {
+        this._session.changed.disconnect(this._render, this);
+        this._session.watched = false;
+      }
+      this._session = session;
+      if (session) {
+        session.changed.connect(this._render, this);
+        session.watched = this.isVisible;
+      }
+      this._charts.widgets.slice().forEach(w => w.dispose());
+      this._chartByKey.clear();
+    }
+    this._notebookLabel.textContent = label;
+    this._hint = hint;
+    this._render();
+  }
+
+  /** The chart of a metric key, if it is shown (for tests and the compare view). */
+  chartFor(key: string): MetricChart | undefined {
+    return this._chartByKey.get(key)?.chart;
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    if (this._session) {
+      this._session.changed.disconnect(this._render, this);
+      this._session.watched = false;
+    }
+    super.dispose();
+  }
+
+  protected onAfterShow(): void {
+    if (this._session) {
+      this._session.watched = true;
+    }
+    this._render();
+  }
+
+  protected onAfterHide(): void {
+    if (this._session) {
+      this._session.watched = false;
+    }
+  }
+
+  private _buildHeader(): HTMLElement {
+    const node = document.createElement('div');
+    const title = document.createElement('div');
+    title.className = 'jp-mlflow-LiveMetrics-title';
+    this._notebookLabel.className = 'jp-mlflow-LiveMetrics-notebook';
+    title.append(this._notebookLabel);
+    const pin = document.createElement('button');
+    pin.className = 'jp-mlflow-LiveMetrics-button jp-mod-styled';
+    pin.textContent = this._trans.__('Pin run…');
+    pin.title = this._trans.__('Pin any run of the workspace by its id');
+    pin.addEventListener('click', () => {
+      void this._commands.execute(CommandIDs.pinRun);
+    });
+    title.append(pin);
+    this._search.type = 'search';
+    this._search.className = 'jp-mlflow-LiveMetrics-search jp-mod-styled';
+    this._search.placeholder = this._trans.__('Filter metrics');
+    this._search.setAttribute('aria-label', this._trans.__('Filter metrics'));
+    this._search.addEventListener('input', () => this._render());
+    node.append(title, this._search);
+    return node;
+  }
+
+  private _render(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    const session = this._session;
+    const runs = session?.runs() ?? [];
+    const runIds = runs.map(r => r.runId);
+    const keys = session ? session.store.keys(runIds) : [];
+    this._search.hidden = keys.length <= this.searchThreshold;
+    const filter = this._search.hidden
+      ? ''
+      : this._search.value.trim().toLowerCase();
+    const shown = keys.filter(k => k.toLowerCase().includes(filter));
+    this._renderMessage(session, runs, keys.length, shown.length);
+    this._renderLegend(session, runs);
+    this._renderCharts(session, runs, shown);
+  }
+
+  private _renderMessage(
+    session: LiveSession | null,
+    runs: IRunEntry[],
+    keyCount: number,
+    shownCount: number
+  ): void {
+    const trans = this._trans;
+    const lines: { text: string; kind: string; code?: string }[] = [];
+    if (!session) {
+      lines.push({
+        kind: 'empty',
+        text: trans.__('Open a notebook to see its runs’ metrics here.')
+      });
+    } else {
+      const state = session.state;
+      if (state.kind === 'no-workspace') {
+        lines.push({
+          kind: 'empty',
+          text: trans.__(
+            'Select a workspace in the ML Workspace panel to see metrics.'
+          )
+        });
+      } else if (state.kind === 'error') {
+        lines.push({
+          kind: 'error',
+          text: trans.__(
+            'Could not read metrics from the tracking server: %1',
+            state.message
+          )
+        });
+      } else if (keyCount === 0 && state.kind !== 'ready') {
+        lines.push({ kind: 'loading', text: trans.__('Loading metrics…') });
+      } else if (keyCount === 0) {
+        lines.push({
+          kind: 'empty',
+          text: trans.__(
+            'No metrics yet. Run a cell that logs with MLflow (mlflow.log_metric, autolog…) and they appear here while it runs.'
+          )
+        });
+      } else if (shownCount === 0) {
+        lines.push({
+          kind: 'empty',
+          text: trans.__('No metric matches the filter.')
+        });
+      }
+      if (this._hint === 'not-python') {
+        lines.push({
+          kind: 'hint',
+          text: trans.__(
+            'This kernel is not Python: metrics are polled from the tracking server. Values appear at once only from Python kernels with the jupyterlab-mlflow-workspace package.'
+          )
+        });
+      } else if (
+        this._hint === 'no-push' &&
+        !session.push?.active &&
+        runs.some(r => r.fromNotebook)
+      ) {
+        // The notebook has runs, yet its kernel pushed nothing: say how to get values at once
+        // (before any run the push cannot be told from a kernel that has not logged yet).
+        lines.push({
+          kind: 'hint',
+          text: trans.__(
+            'Metrics are polled. For values the moment they are logged, run the Connected setup cell or %load_ext jupyterlab_mlflow_workspace; if the kernel lacks the package, install it into the kernel’s environment with:'
+          ),
+          code: KERNEL_PIP_COMMAND
+        });
+      }
+      if (session.dropped > 0) {
+        lines.push({
+          kind: 'hint',
+          text: trans.__(
+            'The kernel logged faster than it could send; %1 values come from polling instead.',
+            session.dropped
+          )
+        });
+      }
+    }
+    const node = this._message.node;
+    node.textContent = '';
+    for (const line of lines) {
+      const p = document.createElement('p');
+      p.className = `jp-mlflow-LiveMetrics-${line.kind}`;
+      p.textContent = line.text;
+      if (line.code) {
+        const code = document.createElement('code');
+        code.textContent = line.code;
+        p.append(' ', code);
+      }
+      node.append(p);
+    }
+    node.hidden = lines.length === 0;
+  }
+
+  private _renderLegend(session: LiveSession | null, runs: IRunEntry[]) {
+    const trans = this._trans;
+    const node = this._legend.node;
+    node.textContent = '';
+    node.hidden = runs.length === 0;
+    const list = document.createElement('ul');
+    for (const run of runs) {
+      const item = document.createElement('li');
+      item.className = 'jp-mlflow-LiveMetrics-run';
+      item.dataset.runId = run.runId;
+      item.dataset.status = run.status;
+      if (run.status === 'RUNNING') {
+        item.classList.add('jp-mod-running');
+      }
+      const swatch = document.createElement('span');
+      swatch.className = 'jp-mlflow-LiveMetrics-swatch';
+      swatch.style.backgroundColor = runColor(run.runId);
+      const name = document.createElement('span');
+      name.className = 'jp-mlflow-LiveMetrics-runName';
+      name.textContent = run.name;
+      name.title = run.runId;
+      const status = document.createElement('span');
+      status.className = 'jp-mlflow-LiveMetrics-status';
+      status.textContent = Private.statusLabel(trans, run.status);
+      item.append(swatch, name, status);
+      if (run.pinned && session) {
+        const unpin = document.createElement('button');
+        unpin.className = 'jp-mlflow-LiveMetrics-unpin jp-mod-styled';
+        unpin.textContent = '×';
+        unpin.title = trans.__('Unpin this run');
+        unpin.setAttribute('aria-label', trans.__('Unpin run %1', run.name));
+        unpin.addEventListener('click', () => session.unpin(run.runId));
+        item.append(unpin);
+      }
+      list.append(item);
+    }
+    node.append(list);
+  }
+
+  private _renderCharts(
+    session: LiveSession | null,
+    runs: IRunEntry[],
+    keys: string[]
+  ): void {
+    const wanted = new Set(keys);
+    for (const [key, card] of this._chartByKey) {
+      if (!wanted.has(key)) {
+        card.widget.dispose();
+        this._chartByKey.delete(key);
+      }
+    }
+    if (!session) {
+      return;
+    }
+    const byId = new Map(runs.map(r => [r.runId, r]));
+    keys.forEach((key, index) => {
+      let card = this._chartByKey.get(key);
+      if (!card) {
+        card = Private.card(key, this._trans);
+        this._chartByKey.set(key, card);
+      }
+      this._charts.insertWidget(index, card.widget);
+      const data = session.store.chartData(
+        key,
+        runs.map(r => r.runId)
+      );
+      card.chart.setSeries(
+        data.series.map(s => {
+          const run = byId.get(s.runId)!;
+          return {
+            label: run.name,
+            color: runColor(s.runId),
+            xs: s.xs,
+            ys: s.ys,
+            width: run.status === 'RUNNING' ? 2.5 : 1.5,
+            dash: run.pinned && !run.fromNotebook ? [5, 3] : undefined
+          };
+        }),
+        data.xKind
+      );
+      // The session emits `changed` in an animation frame: draw in this one.
+      card.chart.drawPending();
+    });
+  }
+
+  private _trans: TranslationBundle;
+  private _commands: CommandRegistry;
+  private _session: LiveSession | null = null;
+  private _hint: LiveMetricsView.KernelHint = 'none';
+  private _header: Widget;
+  private _legend: Widget;
+  private _message: Widget;
+  private _charts: Panel;
+  private _search = document.createElement('input');
+  private _notebookLabel = document.createElement('span');
+  private _chartByKey = new Map<string, Private.ICard>();
+}
+
+export namespace LiveMetricsView {
+  /** Options of the constructor. */
+  export interface IOptions {
+    trans: TranslationBundle;
+    commands: CommandRegistry;
+    searchThreshold?: number;
+  }
+
+  /**
+   * What the view says about the kernel: `not-python` (push impossible), `no-push` (a Python
+   * kernel whose push is not on: show how to turn it on), `none`.
+   */
+  export type KernelHint = 'none' | 'no-push' | 'not-python';
+}
+
+namespace Private {
+  export interface ICard {
+    widget: Panel;
+    chart: MetricChart;
+  }
+
+  export function card(key: string, trans: TranslationBundle): ICard {
+    const widget = new Panel();
+    widget.addClass('jp-mlflow-LiveMetrics-card');
+    widget.node.dataset.metricKey = key;
+    const heading = new Widget({ node: document.createElement('h3') });
+    heading.addClass('jp-mlflow-LiveMetrics-key');
+    heading.node.textContent = key;
+    const chart = new MetricChart({
+      title: trans.__('Chart of %1', key),
+      xLabels: { step: trans.__('step'), time: trans.__('time') }
+    });
+    widget.addWidget(heading);
+    widget.addWidget(chart);
+    return { widget, chart };
+  }
+
+  export function statusLabel(trans: TranslationBundle, status: string) {
+    switch (status) {
+      case 'RUNNING':
+        return trans.__('running');
+      case 'FINISHED':
+        return trans.__('finished');
+      case 'FAILED':
+        return trans.__('failed');
+      case 'KILLED':
+        return trans.__('killed');
+      case 'SCHEDULED':
+        return trans.__('scheduled');
+      default:
+        return '';
+    }
+  }
+}

@@ -1,0 +1,266 @@
+import type { Message } from '@lumino/messaging';
+import { Widget } from '@lumino/widgets';
+import uPlot from 'uplot';
+import { alignSeries } from './align';
+
+/**
+ * One line of a chart: a label, a CSS colour and its points (`xs[i]`, `ys[i]`), `xs` ascending.
+ * `ys` may hold `NaN`/`±Infinity`; they are drawn as gaps (uPlot cannot scale to them).
+ */
+export interface IChartSeries {
+  /** Shown in the hover readout. */
+  label: string;
+  /** A colour canvas understands (`#1f77b4`, `rgb(…)`); CSS variables do not work on canvas. */
+  color: string;
+  /** X values, ascending: steps, or milliseconds since the epoch when the x kind is `time`. */
+  xs: ArrayLike<number>;
+  /** Y values, one per x. */
+  ys: ArrayLike<number>;
+  /** Line width in CSS pixels (default 1.5); e.g. 2.5 to highlight a running run. */
+  width?: number;
+  /** Canvas dash pattern, e.g. `[4, 4]`. */
+  dash?: number[];
+}
+
+/** What the x values are: steps, or wall time in ms since the epoch. */
+export type XKind = 'step' | 'time';
+
+/**
+ * A Lumino widget owning one uPlot canvas: a line chart of a few series that share a y axis.
+ *
+ * Generic on purpose (live metrics and run comparison both use it): give it series, it draws
+ * them. `setSeries` may be called at any rate; the chart redraws at most once per animation
+ * frame, and not at all while hidden (it catches up when shown). The node carries
+ * `data-point-count`, the number of points it holds (the sum of the series' lengths, as last
+ * drawn), so that UI tests can read the chart's state without looking at pixels.
+ */
+export class MetricChart extends Widget {
+  /**
+   * @param options - title and axis labels
+   */
+  constructor(options: MetricChart.IOptions = {}) {
+    super();
+    this.addClass('jp-mlflow-MetricChart');
+    this._height = options.height ?? 180;
+    this._yLabel = options.yLabel ?? '';
+    this._xLabels = options.xLabels ?? { step: 'step', time: 'time' };
+    this.node.dataset.pointCount = '0';
+    this.node.dataset.xKind = 'step';
+    this._host = document.createElement('div');
+    this._host.className = 'jp-mlflow-MetricChart-canvas';
+    this.node.appendChild(this._host);
+    if (options.title) {
+      this.node.setAttribute('aria-label', options.title);
+    }
+    this.node.setAttribute('role', 'img');
+  }
+
+  /** The series as last given to `setSeries` (drawn, or about to be). */
+  get series(): readonly IChartSeries[] {
+    return this._series;
+  }
+
+  /** The x kind as last given to `setSeries`. */
+  get xKind(): XKind {
+    return this._xKind;
+  }
+
+  /** The number of points in the series as last given (what `data-point-count` shows once drawn). */
+  get pointCount(): number {
+    let n = 0;
+    for (const s of this._series) {
+      n += s.xs.length;
+    }
+    return n;
+  }
+
+  /**
+   * Replace what the chart shows; drawn on the next animation frame (coalesced).
+   *
+   * @param series - the lines; their order is the order of the hover readout
+   * @param xKind - `step` (default) or `time` (xs in ms since the epoch)
+   */
+  setSeries(series: IChartSeries[], xKind: XKind = 'step'): void {
+    this._series = series;
+    this._xKind = xKind;
+    this._scheduleDraw();
+  }
+
+  /**
+   * Draw a pending `setSeries` now instead of on the next animation frame: for callers that are
+   * themselves running in an animation frame (one frame less of latency).
+   */
+  drawPending(): void {
+    if (this._frame === 0) {
+      return;
+    }
+    cancelAnimationFrame(this._frame);
+    this._frame = 0;
+    if (this.isAttached && this.isVisible) {
+      this._draw();
+    } else {
+      this._stale = true;
+    }
+  }
+
+  /**
+   * Dispose the uPlot instance and cancel a pending frame (idempotent).
+   */
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    if (this._frame !== 0) {
+      cancelAnimationFrame(this._frame);
+      this._frame = 0;
+    }
+    this._resizeObserver?.disconnect();
+    this._resizeObserver = null;
+    this._plot?.destroy();
+    this._plot = null;
+    super.dispose();
+  }
+
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    if (typeof ResizeObserver !== 'undefined' && !this._resizeObserver) {
+      this._resizeObserver = new ResizeObserver(() => this._fit());
+      this._resizeObserver.observe(this.node);
+    }
+    this._scheduleDraw();
+  }
+
+  protected onBeforeDetach(msg: Message): void {
+    this._resizeObserver?.disconnect();
+    this._resizeObserver = null;
+    super.onBeforeDetach(msg);
+  }
+
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    this._scheduleDraw();
+  }
+
+  protected onResize(msg: Widget.ResizeMessage): void {
+    super.onResize(msg);
+    this._fit();
+  }
+
+  private _scheduleDraw(): void {
+    if (this._frame !== 0 || this.isDisposed) {
+      return;
+    }
+    this._frame = requestAnimationFrame(() => {
+      this._frame = 0;
+      if (this.isAttached && this.isVisible) {
+        this._draw();
+      } else {
+        this._stale = true;
+      }
+    });
+  }
+
+  private _draw(): void {
+    this._stale = false;
+    const series = this._series;
+    const signature = [
+      this._xKind,
+      ...series.map(
+        s => `${s.label}\u0000${s.color}\u0000${s.width}\u0000${s.dash}`
+      )
+    ].join('\u0001');
+    const data = alignSeries(series) as uPlot.AlignedData;
+    const width = this._width();
+    if (!this._plot || signature !== this._signature) {
+      this._plot?.destroy();
+      this._host.textContent = '';
+      this._plot = new uPlot(this._options(width), data, this._host);
+      this._signature = signature;
+    } else {
+      this._plot.setData(data);
+    }
+    this.node.dataset.pointCount = String(this.pointCount);
+    this.node.dataset.xKind = this._xKind;
+  }
+
+  private _options(width: number): uPlot.Options {
+    const style = getComputedStyle(this.node);
+    const css = (name: string, fallback: string) =>
+      style.getPropertyValue(name).trim() || fallback;
+    const text = css('--jp-ui-font-color2', '#616161');
+    const grid = css('--jp-border-color2', '#e0e0e0');
+    const font = `11px ${css('--jp-ui-font-family', 'sans-serif')}`;
+    const axis = (label: string): uPlot.Axis => ({
+      label,
+      stroke: text,
+      font,
+      labelFont: font,
+      labelSize: 16,
+      grid: { stroke: grid, width: 1 },
+      ticks: { stroke: grid, width: 1 }
+    });
+    const time = this._xKind === 'time';
+    return {
+      width,
+      height: this._height,
+      ms: 1, // time xs are milliseconds, as MLflow stores them
+      scales: { x: { time } },
+      legend: { live: true },
+      cursor: { drag: { x: true, y: false } },
+      axes: [axis(this._xLabels[this._xKind]), axis(this._yLabel)],
+      series: [
+        { label: this._xLabels[this._xKind] },
+        ...this._series.map(s => ({
+          label: s.label,
+          stroke: s.color,
+          width: s.width ?? 1.5,
+          dash: s.dash,
+          spanGaps: true,
+          points: { show: false }
+        }))
+      ]
+    };
+  }
+
+  private _width(): number {
+    return Math.max(120, Math.floor(this.node.clientWidth || 320));
+  }
+
+  private _fit(): void {
+    if (this._stale && this.isVisible) {
+      this._scheduleDraw();
+    }
+    if (this._plot) {
+      const width = this._width();
+      if (width !== this._plot.width) {
+        this._plot.setSize({ width, height: this._height });
+      }
+    }
+  }
+
+  private _host: HTMLDivElement;
+  private _height: number;
+  private _yLabel: string;
+  private _xLabels: Record<XKind, string>;
+  private _series: IChartSeries[] = [];
+  private _xKind: XKind = 'step';
+  private _plot: uPlot | null = null;
+  private _signature = '';
+  private _frame = 0;
+  private _stale = false;
+  private _resizeObserver: ResizeObserver | null = null;
+}
+
+export namespace MetricChart {
+  /** Options of the constructor. */
+  export interface IOptions {
+    /** The chart's accessible name (e.g. the metric key). */
+    title?: string;
+    /** The y axis label. */
+    yLabel?: string;
+    /** X axis labels per x kind (translated by the caller). */
+    xLabels?: Record<XKind, string>;
+    /** Canvas height in CSS pixels (default 180). */
+    height?: number;
+  }
+}

@@ -1,0 +1,269 @@
+import {
+  ILabShell,
+  ILayoutRestorer,
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import {
+  ICommandPalette,
+  InputDialog,
+  WidgetTracker
+} from '@jupyterlab/apputils';
+import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { MlflowClient } from '../api/mlflowClient';
+import { CommandIDs } from '../commands';
+import { readLink } from '../snippets/insert';
+import { IWorkspaceSelection } from '../tokens';
+import { WorkspaceModel } from '../workspace/model';
+import { KernelPush } from './kernelPush';
+import {
+  DEFAULT_LIVE_SETTINGS,
+  ILiveSettings,
+  LiveSession
+} from './liveSession';
+import { LiveMetricsView } from './LiveMetricsView';
+
+const PLUGIN_ID = 'jupyterlab-mlflow-workspace:charts';
+
+interface IChartSettings extends ILiveSettings {
+  searchThreshold: number;
+}
+
+/**
+ * Live metric charts: the Live metrics view follows the active notebook (in JupyterLab a panel
+ * split to the right of the notebook, restored with the layout; in Notebook 7 the right side
+ * panel). Every open notebook's kernel gets the push comm target, so no pushed value is lost
+ * while the view shows another notebook.
+ */
+export const chartsPlugin: JupyterFrontEndPlugin<void> = {
+  id: PLUGIN_ID,
+  description: 'Live charts of the active notebook’s MLflow metrics.',
+  autoStart: true,
+  requires: [INotebookTracker, IWorkspaceSelection],
+  optional: [
+    ILabShell,
+    ILayoutRestorer,
+    ICommandPalette,
+    ISettingRegistry,
+    ITranslator
+  ],
+  activate: (
+    app: JupyterFrontEnd,
+    notebooks: INotebookTracker,
+    workspaces: WorkspaceModel,
+    labShell: ILabShell | null,
+    restorer: ILayoutRestorer | null,
+    palette: ICommandPalette | null,
+    settingRegistry: ISettingRegistry | null,
+    translator: ITranslator | null
+  ) => {
+    const trans = (translator ?? nullTranslator).load(
+      'jupyterlab_mlflow_workspace'
+    );
+    let settings: IChartSettings = {
+      ...DEFAULT_LIVE_SETTINGS,
+      searchThreshold: 6
+    };
+    const sessions = new Map<NotebookPanel, LiveSession>();
+    const clients = new Map<string, MlflowClient>();
+
+    /** The client of the notebook's workspace: its link's, else the selected one. */
+    const clientFor = (panel: NotebookPanel): MlflowClient | null => {
+      const linked = readLink(panel)?.workspace;
+      const list = workspaces.workspaces;
+      const known =
+        list.kind === 'ready' && list.value.some(w => w.id === linked);
+      const id = linked && known ? linked : workspaces.selectedId;
+      if (!id) {
+        return null;
+      }
+      let client = clients.get(id);
+      if (!client) {
+        client = new MlflowClient({
+          serverSettings: app.serviceManager.serverSettings,
+          workspaceId: id
+        });
+        clients.set(id, client);
+      }
+      return client;
+    };
+
+    const createSession = (panel: NotebookPanel): LiveSession => {
+      const push = new KernelPush(panel.sessionContext);
+      const session = new LiveSession({
+        push,
+        getClient: () => clientFor(panel),
+        getNotebookId: () => readLink(panel)?.notebook_id ?? null,
+        getExperimentName: () => readLink(panel)?.experiment ?? null,
+        settings
+      });
+      push.activeChanged.connect(() => follow());
+      sessions.set(panel, session);
+      panel.disposed.connect(() => {
+        sessions.delete(panel);
+        session.dispose();
+        push.dispose();
+        follow();
+      });
+      return session;
+    };
+    // Register the comm target on every notebook's kernel as soon as it is open.
+    notebooks.forEach(panel => createSession(panel));
+    notebooks.widgetAdded.connect((_, panel) => createSession(panel));
+
+    let view: LiveMetricsView | null = null;
+    const tracker = new WidgetTracker<LiveMetricsView>({
+      namespace: 'mlflow-live-metrics'
+    });
+
+    /** Point the view at the active notebook. */
+    function follow(): void {
+      if (!view) {
+        return;
+      }
+      const panel = notebooks.currentWidget;
+      const session = panel ? (sessions.get(panel) ?? null) : null;
+      view.setSession(
+        session,
+        panel ? panel.context.localPath.split('/').pop()! : '',
+        panel ? kernelHint(panel, session) : 'none'
+      );
+    }
+    notebooks.currentChanged.connect(follow);
+    workspaces.changed.connect(() => {
+      const panel = notebooks.currentWidget;
+      if (panel) {
+        void sessions.get(panel)?.refresh();
+      }
+    });
+
+    const openView = (): LiveMetricsView => {
+      if (!view || view.isDisposed) {
+        view = new LiveMetricsView({
+          trans,
+          commands: app.commands,
+          searchThreshold: settings.searchThreshold
+        });
+        view.disposed.connect(() => {
+          view = null;
+        });
+        void tracker.add(view);
+      }
+      if (!view.isAttached) {
+        if (labShell) {
+          const ref = notebooks.currentWidget?.id;
+          app.shell.add(view, 'main', { mode: 'split-right', ref });
+        } else {
+          // Notebook 7: the main area holds the one document.
+          app.shell.add(view, 'right', { rank: 900 });
+        }
+      }
+      follow();
+      return view;
+    };
+
+    app.commands.addCommand(CommandIDs.openLiveMetrics, {
+      label: trans.__('Open Live Metrics'),
+      caption: trans.__(
+        'Show the metrics of the active notebook’s MLflow runs while they run'
+      ),
+      execute: () => {
+        const shown = openView();
+        app.shell.activateById(shown.id);
+      }
+    });
+
+    app.commands.addCommand(CommandIDs.pinRun, {
+      label: trans.__('Pin MLflow Run to Live Metrics…'),
+      caption: trans.__(
+        'Follow any run of the workspace (e.g. a job on another machine) in the Live metrics view'
+      ),
+      isEnabled: () => notebooks.currentWidget !== null,
+      execute: async args => {
+        const panel = notebooks.currentWidget;
+        const session = panel ? sessions.get(panel) : undefined;
+        if (!session) {
+          return;
+        }
+        let runId = typeof args.runId === 'string' ? args.runId : '';
+        if (!runId) {
+          const result = await InputDialog.getText({
+            title: trans.__('Pin a run'),
+            label: trans.__('Run id'),
+            placeholder: trans.__('e.g. 3f0c5d1e2a4b4c6d8e9f0a1b2c3d4e5f')
+          });
+          runId = result.button.accept ? (result.value ?? '').trim() : '';
+        }
+        if (runId) {
+          session.pin(runId);
+          openView();
+        }
+      }
+    });
+
+    app.commands.addCommand(CommandIDs.refreshLiveMetrics, {
+      label: trans.__('Refresh Live Metrics'),
+      caption: trans.__('Ask the tracking server for new values now'),
+      execute: () => {
+        const panel = notebooks.currentWidget;
+        return panel ? sessions.get(panel)?.refresh() : undefined;
+      }
+    });
+
+    if (restorer) {
+      void restorer.restore(tracker, {
+        command: CommandIDs.openLiveMetrics,
+        name: () => 'live-metrics'
+      });
+    }
+    if (palette) {
+      const category = trans.__('ML Workspace');
+      palette.addItem({ command: CommandIDs.openLiveMetrics, category });
+      palette.addItem({ command: CommandIDs.pinRun, category });
+      palette.addItem({ command: CommandIDs.refreshLiveMetrics, category });
+    }
+
+    if (settingRegistry) {
+      void settingRegistry.load(PLUGIN_ID).then(loaded => {
+        const apply = () => {
+          settings = {
+            ...settings,
+            ...(loaded.composite as Partial<IChartSettings>)
+          };
+          sessions.forEach(session => session.configure(settings));
+          if (view) {
+            view.searchThreshold = settings.searchThreshold;
+          }
+        };
+        apply();
+        loaded.changed.connect(apply);
+      });
+    }
+  }
+};
+
+/**
+ * What the view should say about the notebook's kernel.
+ *
+ * @param panel - the notebook
+ * @param session - its live session
+ */
+function kernelHint(
+  panel: NotebookPanel,
+  session: LiveSession | null
+): LiveMetricsView.KernelHint {
+  if (session?.push?.active) {
+    return 'none';
+  }
+  const info = panel.model?.getMetadata('language_info') as
+    { name?: string } | undefined;
+  const spec = panel.model?.getMetadata('kernelspec') as
+    { language?: string } | undefined;
+  const language = (info?.name ?? spec?.language ?? '').toLowerCase();
+  if (language && language !== 'python') {
+    return 'not-python';
+  }
+  return 'no-push';
+}

@@ -1,0 +1,152 @@
+import { ServerConnection } from '@jupyterlab/services';
+import { nullTranslator } from '@jupyterlab/translation';
+import { WorkspaceClient } from '../../api/client';
+import { DeploymentsModel } from '../deploymentsModel';
+import { DeployDialogModel } from '../dialogModel';
+import { localTarget } from '../localTarget';
+import { DeployTargetRegistry, IModelChoice } from '../targets';
+
+const trans = nullTranslator.load('jupyterlab_mlflow_workspace');
+
+/** A fake Jupyter server for the deployment routes; `list` is what GET returns. */
+function fakeServer(list: unknown[], calls: string[]) {
+  const serverSettings = ServerConnection.makeSettings({
+    baseUrl: 'http://localhost:8888/',
+    fetch: (async (input: RequestInfo, init?: RequestInit) => {
+      const url = new URL(typeof input === 'string' ? input : input.url);
+      const path = url.pathname.replace('/mlflow-workspace/', '');
+      const method =
+        typeof input === 'string' ? (init?.method ?? 'GET') : input.method;
+      calls.push(`${method} ${path}`);
+      if (path === 'api/deployments/preflight') {
+        const raw =
+          typeof input === 'string' ? String(init?.body) : await input.text();
+        const body = JSON.parse(raw);
+        return new Response(
+          JSON.stringify({
+            ok: true,
+            message: '',
+            flavors: ['sklearn'],
+            missing: [],
+            warnings: [],
+            input_example: { inputs: [[1, 2]] },
+            model_uri: body.model_uri
+          })
+        );
+      }
+      if (path === 'api/deployments') {
+        return new Response(JSON.stringify({ deployments: list }));
+      }
+      return new Response('{}', { status: 404 });
+    }) as typeof fetch
+  });
+  return new WorkspaceClient({ serverSettings });
+}
+
+const choices: IModelChoice[] = [
+  { uri: 'models:/m-1', label: 'a / model', source: 'logged', runId: 'r1' },
+  { uri: 'models:/m-2', label: 'b / model', source: 'logged', runId: 'r2' }
+];
+
+function dialog(
+  insertCell: DeployDialogModel.IOptions['insertCell'],
+  list: unknown[] = [],
+  calls: string[] = []
+) {
+  const client = fakeServer(list, calls);
+  const targets = new DeployTargetRegistry();
+  targets.add(localTarget);
+  return new DeployDialogModel({
+    client,
+    targets,
+    deployments: new DeploymentsModel({ client }),
+    workspaceId: 'local',
+    workspaceName: 'Local',
+    loadChoices: async () => choices,
+    insertCell,
+    preselect: { runId: 'r2' },
+    trans
+  });
+}
+
+async function settled(model: DeployDialogModel): Promise<void> {
+  for (let i = 0; i < 20 && model.preflight?.kind === 'loading'; i++) {
+    await new Promise(resolve => setTimeout(resolve, 5));
+  }
+}
+
+describe('DeployDialogModel', () => {
+  it('chooses the preselected run, reads the model, and offers its example', async () => {
+    const calls: string[] = [];
+    const model = dialog(async () => undefined, [], calls);
+    await model.load();
+    await settled(model);
+    expect(model.model?.uri).toBe('models:/m-2');
+    expect(model.values.name).toBe('m-2');
+    expect(model.preflight?.kind).toBe('ready');
+    expect(calls).toContain('POST api/deployments/preflight');
+    expect(JSON.parse(model.requestBody)).toEqual({ inputs: [[1, 2]] });
+  });
+
+  it('inserts nothing while the form is invalid, and says why', async () => {
+    const inserted: string[] = [];
+    const model = dialog(async source => {
+      inserted.push(source);
+    });
+    await model.load();
+    model.setValue('name', '');
+    expect(model.errors).toEqual({});
+    expect(await model.submit(false)).toBe(false);
+    expect(inserted).toEqual([]);
+    expect(model.errors.name).toBe('Give the service a name.');
+    model.setValue('name', 'svc');
+    expect(await model.submit(false)).toBe(true);
+    expect(inserted).toHaveLength(1);
+    expect(inserted[0]).toContain('name="svc"');
+    expect(model.phase.kind).toBe('inserted');
+  });
+
+  it('follows Deploy now to the deployment the cell started', async () => {
+    const started = {
+      id: 'ab12cd34',
+      name: 'svc',
+      state: 'ready',
+      created_at: Date.now() / 1000
+    };
+    const model = dialog(
+      async (_source, run) => {
+        expect(run).toBe(true);
+        expect(model.busy).toBe(true);
+        return {
+          ok: true,
+          text: "Serving 'svc' (deployment ab12cd34) at http://127.0.0.1:5001/invocations"
+        };
+      },
+      [started]
+    );
+    await model.load();
+    model.setValue('name', 'svc');
+    await model.submit(true);
+    expect(model.phase).toMatchObject({
+      kind: 'deployed',
+      deploymentId: 'ab12cd34'
+    });
+    expect(model.deployment?.id).toBe('ab12cd34');
+    expect(model.busy).toBe(false);
+  });
+
+  it('shows the cell error when Deploy now fails, and can go back to the form', async () => {
+    const model = dialog(async () => ({
+      ok: false,
+      text: 'RuntimeError: Deployment failed: the port is in use'
+    }));
+    await model.load();
+    await model.submit(true);
+    expect(model.phase).toEqual({
+      kind: 'failed',
+      text: 'RuntimeError: Deployment failed: the port is in use'
+    });
+    model.edit();
+    expect(model.phase.kind).toBe('editing');
+  });
+});

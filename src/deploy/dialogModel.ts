@@ -1,0 +1,387 @@
+import { ISignal, Signal } from '@lumino/signaling';
+import { TranslationBundle } from '@jupyterlab/translation';
+import { WorkspaceClient } from '../api/client';
+import { IDeployment, IPreflight } from '../api/types';
+import { Loadable } from '../workspace/model';
+import { DeploymentsModel } from './deploymentsModel';
+import { initialRequestBody } from './requestBody';
+import {
+  DeployTargetRegistry,
+  IDeployTarget,
+  IModelChoice,
+  TargetValues
+} from './targets';
+
+/** What running the generated cell in the notebook ended with. */
+export interface ICellOutcome {
+  ok: boolean;
+  /** The cell's printed output and error text, for the dialog. */
+  text: string;
+}
+
+/** Where the dialog is: filling the form, the cell inserted or running, or finished. */
+export type DeployPhase =
+  | { kind: 'editing' }
+  | { kind: 'inserted' }
+  | { kind: 'running'; startedAt: number; name: string }
+  | { kind: 'deployed'; deploymentId: string | null; text: string }
+  | { kind: 'failed'; text: string };
+
+/**
+ * The Deploy dialog's state: the model, the target and its form, the pre-flight, and how the
+ * generated cell ran. Holds no DOM; `DeployDialogBody` renders it.
+ */
+export class DeployDialogModel {
+  constructor(options: DeployDialogModel.IOptions) {
+    this._client = options.client;
+    this._targets = options.targets;
+    this._workspaceId = options.workspaceId;
+    this._workspaceName = options.workspaceName;
+    this._loadChoices = options.loadChoices;
+    this._insertCell = options.insertCell;
+    this.deployments = options.deployments;
+    this._trans = options.trans;
+    this._preselect = options.preselect ?? {};
+    this._target = this._targets.list()[0];
+    this.deployments.changed.connect(this._onDeployments, this);
+  }
+
+  /** The deployments (to follow the one this dialog started). */
+  readonly deployments: DeploymentsModel;
+
+  /** Emitted whenever anything shown changes. */
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  /** The workspace models come from. */
+  get workspaceName(): string {
+    return this._workspaceName;
+  }
+
+  /** Deployable models found for the notebook and the registry. */
+  get choices(): Loadable<IModelChoice[]> {
+    return this._choices;
+  }
+
+  /** The chosen model, if any. */
+  get model(): IModelChoice | null {
+    return this._model;
+  }
+
+  /** The targets, in the order they were added. */
+  get targets(): IDeployTarget[] {
+    return this._targets.list();
+  }
+
+  /** The chosen target. */
+  get target(): IDeployTarget {
+    return this._target;
+  }
+
+  /** The target form's values. */
+  get values(): TargetValues {
+    return this._values;
+  }
+
+  /** Messages by field; shown after the first attempt to insert or deploy. */
+  get errors(): Record<string, string> {
+    return this._showErrors ? this._validate() : {};
+  }
+
+  /** What the pre-flight found, for the chosen model. */
+  get preflight(): Loadable<IPreflight> | null {
+    return this._preflight;
+  }
+
+  /** Where the dialog is. */
+  get phase(): DeployPhase {
+    return this._phase;
+  }
+
+  /** The deployment this dialog started, once known. */
+  get deployment(): IDeployment | null {
+    if (this._phase.kind === 'deployed' && this._phase.deploymentId) {
+      return this.deployments.find(this._phase.deploymentId) ?? null;
+    }
+    if (this._phase.kind === 'running') {
+      const { name, startedAt } = this._phase;
+      const list = this.deployments.deployments;
+      const mine =
+        list.kind === 'ready'
+          ? list.value.filter(
+              d => d.name === name && d.created_at * 1000 >= startedAt - 5000
+            )
+          : [];
+      return mine.length ? mine[mine.length - 1] : null;
+    }
+    return null;
+  }
+
+  /** The body Call endpoint sends first. */
+  get requestBody(): string {
+    return this._body ?? initialRequestBody(this._readyPreflight());
+  }
+
+  /** Keep what the user typed into the request body. */
+  setRequestBody(text: string): void {
+    this._body = text;
+    this._changed.emit();
+  }
+
+  /** Load the deployable models, then choose the preselected (or first) one. */
+  async load(): Promise<void> {
+    this._choices = { kind: 'loading' };
+    this._changed.emit();
+    let value: IModelChoice[];
+    try {
+      value = await this._loadChoices();
+    } catch (error) {
+      this._choices = { kind: 'error', message: (error as Error).message };
+      this._changed.emit();
+      return;
+    }
+    const { uri, runId } = this._preselect;
+    if (uri && !value.some(c => c.uri === uri)) {
+      value = [{ uri, label: uri, source: 'uri' }, ...value];
+    }
+    this._choices = { kind: 'ready', value };
+    const first =
+      value.find(c => c.uri === uri) ??
+      value.find(c => runId && c.runId === runId) ??
+      value[0];
+    if (first) {
+      this.chooseModel(first);
+    } else {
+      this._changed.emit();
+    }
+  }
+
+  /**
+   * Choose a model: resets the form to the target's defaults and runs the pre-flight.
+   *
+   * @param model - a listed model, or one typed as a URI
+   */
+  chooseModel(model: IModelChoice): void {
+    this._model = model;
+    this._values = this._target.defaults(model);
+    this._body = null;
+    this._changed.emit();
+    void this._runPreflight(model);
+  }
+
+  /**
+   * Choose a model by its URI as typed (`runs:/…`, `models:/…`).
+   *
+   * @param uri - the URI
+   */
+  chooseUri(uri: string): void {
+    const trimmed = uri.trim();
+    if (!trimmed) {
+      return;
+    }
+    const listed =
+      this._choices.kind === 'ready'
+        ? this._choices.value.find(c => c.uri === trimmed)
+        : undefined;
+    this.chooseModel(listed ?? { uri: trimmed, label: trimmed, source: 'uri' });
+  }
+
+  /**
+   * Choose a target; values of fields with the same name are kept.
+   *
+   * @param id - the target's id
+   */
+  chooseTarget(id: string): void {
+    const target = this._targets.get(id);
+    if (!target || target === this._target) {
+      return;
+    }
+    this._target = target;
+    const defaults = this._model ? target.defaults(this._model) : {};
+    const kept = Object.fromEntries(
+      Object.entries(this._values).filter(([k]) => k in defaults)
+    );
+    this._values = { ...defaults, ...kept };
+    this._changed.emit();
+  }
+
+  /**
+   * Change one field of the form.
+   *
+   * @param name - the field's name
+   * @param value - its new value
+   */
+  setValue(name: string, value: string | boolean): void {
+    this._values = { ...this._values, [name]: value };
+    this._changed.emit();
+  }
+
+  /** The cell the current choices generate, or null while something is missing or invalid. */
+  get source(): string | null {
+    if (!this._model || Object.keys(this._validate()).length) {
+      return null;
+    }
+    return this._target.generate({
+      model: this._model,
+      workspaceId: this._workspaceId,
+      values: this._values
+    });
+  }
+
+  /**
+   * Insert the cell below the active cell; with `run`, also run it and follow it.
+   *
+   * @param run - true for "Deploy now"
+   * @returns whether a cell was inserted
+   */
+  async submit(run: boolean): Promise<boolean> {
+    this._showErrors = true;
+    const source = this.source;
+    if (source === null || this.busy) {
+      this._changed.emit();
+      return false;
+    }
+    const name = String(this._values.name ?? '').trim();
+    if (!run) {
+      await this._insertCell(source, false);
+      this._phase = { kind: 'inserted' };
+      this._changed.emit();
+      return true;
+    }
+    this._phase = { kind: 'running', startedAt: Date.now(), name };
+    this._changed.emit();
+    if (this._target.serverManaged) {
+      this.deployments.start();
+      void this.deployments.refresh();
+    }
+    let outcome: ICellOutcome;
+    try {
+      outcome = (await this._insertCell(source, true)) ?? {
+        ok: true,
+        text: ''
+      };
+    } catch (error) {
+      outcome = { ok: false, text: (error as Error).message };
+    }
+    if (outcome.ok) {
+      const id = /\(deployment ([0-9a-f]+)\)/.exec(outcome.text)?.[1] ?? null;
+      this._phase = {
+        kind: 'deployed',
+        deploymentId: id ?? this.deployment?.id ?? null,
+        text: outcome.text
+      };
+      if (this._target.serverManaged) {
+        await this.deployments.refresh();
+      }
+    } else {
+      this._phase = {
+        kind: 'failed',
+        text:
+          outcome.text ||
+          this._trans.__('The cell failed; see its output in the notebook.')
+      };
+    }
+    this._changed.emit();
+    return true;
+  }
+
+  /** Whether a cell is running for this dialog. */
+  get busy(): boolean {
+    return this._phase.kind === 'running';
+  }
+
+  /** Go back to the form (after a failure, or to deploy again). */
+  edit(): void {
+    if (!this.busy) {
+      this._phase = { kind: 'editing' };
+      this._changed.emit();
+    }
+  }
+
+  /** Disconnect from the deployments. */
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    Signal.clearData(this);
+  }
+
+  /** Whether the model is disposed. */
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  private _validate(): Record<string, string> {
+    return this._target.validate(this._values, this._trans);
+  }
+
+  private _readyPreflight(): IPreflight | null {
+    return this._preflight?.kind === 'ready' ? this._preflight.value : null;
+  }
+
+  private async _runPreflight(model: IModelChoice): Promise<void> {
+    this._preflight = { kind: 'loading' };
+    this._changed.emit();
+    let result: Loadable<IPreflight>;
+    try {
+      const value = await this._client.preflightDeployment(
+        model.uri,
+        this._workspaceId
+      );
+      result = { kind: 'ready', value };
+    } catch (error) {
+      result = { kind: 'error', message: (error as Error).message };
+    }
+    if (this._model === model && !this._isDisposed) {
+      this._preflight = result;
+      this._changed.emit();
+    }
+  }
+
+  private _onDeployments(): void {
+    if (this._phase.kind === 'running' || this._phase.kind === 'deployed') {
+      this._changed.emit();
+    }
+  }
+
+  private _client: WorkspaceClient;
+  private _targets: DeployTargetRegistry;
+  private _workspaceId: string;
+  private _workspaceName: string;
+  private _loadChoices: () => Promise<IModelChoice[]>;
+  private _insertCell: DeployDialogModel.IOptions['insertCell'];
+  private _trans: TranslationBundle;
+  private _preselect: { uri?: string; runId?: string };
+  private _choices: Loadable<IModelChoice[]> = { kind: 'loading' };
+  private _model: IModelChoice | null = null;
+  private _target: IDeployTarget;
+  private _values: TargetValues = {};
+  private _showErrors = false;
+  private _preflight: Loadable<IPreflight> | null = null;
+  private _phase: DeployPhase = { kind: 'editing' };
+  private _body: string | null = null;
+  private _isDisposed = false;
+  private _changed = new Signal<this, void>(this);
+}
+
+export namespace DeployDialogModel {
+  export interface IOptions {
+    client: WorkspaceClient;
+    targets: DeployTargetRegistry;
+    deployments: DeploymentsModel;
+    workspaceId: string;
+    workspaceName: string;
+    /** Finds the deployable models (see `loadModelChoices`). */
+    loadChoices: () => Promise<IModelChoice[]>;
+    /**
+     * Insert the generated cell below the active cell; with `run`, run it and resolve once it
+     * has finished (its outcome), else resolve at once.
+     */
+    insertCell: (source: string, run: boolean) => Promise<ICellOutcome | void>;
+    /** A model or run to choose first ("Deploy…" on a run in the panel). */
+    preselect?: { uri?: string; runId?: string };
+    trans: TranslationBundle;
+  }
+}

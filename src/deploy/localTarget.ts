@@ -1,0 +1,105 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+import { pyStr } from '../snippets/pyliteral';
+import { IDeployTarget, IModelChoice, TargetValues } from './targets';
+
+/** The name rule of the server part (deploy/local.py): short, no control characters. */
+const MAX_NAME = 100;
+
+/**
+ * The local web service: MLflow's own scoring server, started by the Jupyter server with the
+ * interpreter of the kernel that runs the cell (`deploy_local()` passes it through the bridge).
+ */
+export const localTarget: IDeployTarget = {
+  id: 'local',
+  label: 'Local web service',
+  description:
+    "MLflow's scoring server on 127.0.0.1, run with this notebook kernel's Python; listed under Deployments, stops with Jupyter.",
+  serverManaged: true,
+
+  fields: (trans: TranslationBundle) => [
+    {
+      name: 'name',
+      label: trans.__('Service name'),
+      type: 'text',
+      required: true,
+      help: trans.__('Shown under Deployments in the ML Workspace panel.')
+    },
+    {
+      name: 'port',
+      label: trans.__('Port'),
+      type: 'number',
+      placeholder: trans.__('any free port'),
+      help: trans.__('Leave empty to let the server pick a free port.')
+    }
+  ],
+
+  defaults: (model: IModelChoice): TargetValues => ({
+    name: defaultName(model),
+    port: ''
+  }),
+
+  validate: (values: TargetValues, trans: TranslationBundle) => {
+    const errors: Record<string, string> = {};
+    const name = String(values.name ?? '').trim();
+    if (!name) {
+      errors.name = trans.__('Give the service a name.');
+    } else if (name.length > MAX_NAME) {
+      errors.name = trans.__('Use at most %1 characters.', MAX_NAME);
+    } else if ([...name].some(c => c.charCodeAt(0) < 32 || c === '\u007f')) {
+      errors.name = trans.__(
+        'Use a name on one line, without control characters.'
+      );
+    }
+    const port = String(values.port ?? '').trim();
+    if (port) {
+      const n = Number(port);
+      if (!/^\d+$/.test(port) || n < 1024 || n > 65535) {
+        errors.port = trans.__(
+          'Use a port from 1024 to 65535, or leave it empty.'
+        );
+      }
+    }
+    return errors;
+  },
+
+  generate: ({ model, workspaceId, values }) => {
+    const name = String(values.name ?? '').trim();
+    const port = String(values.port ?? '').trim();
+    const args = [
+      `    ${pyStr(model.uri)},`,
+      `    workspace=${pyStr(workspaceId)},`,
+      `    name=${pyStr(name)},`
+    ];
+    if (port) {
+      args.push(`    port=${Number(port)},`);
+    }
+    return [
+      "# Serve the model as a local web service: MLflow's scoring server, run by Jupyter with",
+      "# this kernel's Python. It shows under Deployments in the ML Workspace panel (Stop is",
+      '# there) and stops with Jupyter.',
+      'from jupyterlab_mlflow_workspace import deploy_local',
+      '',
+      'deployment = deploy_local(',
+      ...args,
+      ')'
+    ].join('\n');
+  }
+};
+
+/** A readable default service name: the registered name, else the model's folder and run. */
+export function defaultName(model: IModelChoice): string {
+  const uri = model.uri;
+  const registered = /^models:\/([^/@]+)(?:[/@].*)?$/.exec(uri);
+  if (model.source === 'registered' && registered) {
+    return registered[1].slice(0, MAX_NAME);
+  }
+  const run = /^runs:\/([^/]+)\/(.+)$/.exec(uri);
+  if (run) {
+    return `${run[2].replace(/\/+$/, '')}-${run[1].slice(0, 8)}`.slice(
+      0,
+      MAX_NAME
+    );
+  }
+  const last = uri.replace(/\/+$/, '').split(/[/:]/).pop() ?? '';
+  return (last || 'model').slice(0, MAX_NAME);
+}

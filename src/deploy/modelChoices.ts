@@ -1,0 +1,200 @@
+import { MlflowClient } from '../api/mlflowClient';
+import {
+  ILoggedModel,
+  IModelVersion,
+  IRegisteredModel,
+  IRun
+} from '../api/mlflowTypes';
+import { ApiError } from '../api/request';
+import { IModelChoice } from './targets';
+
+/** MLflow 2.x records each `log_model` of a run in this tag (a JSON list). */
+const HISTORY_TAG = 'mlflow.log-model.history';
+
+/**
+ * Models logged by runs, from MLflow 2.x's log-model history tag: `runs:/<run>/<path>`.
+ *
+ * @param runs - runs with their tags
+ */
+export function choicesFromRunTags(runs: IRun[]): IModelChoice[] {
+  const out: IModelChoice[] = [];
+  for (const run of runs) {
+    const raw = run.data.tags.find(t => t.key === HISTORY_TAG)?.value;
+    if (!raw) {
+      continue;
+    }
+    let history: unknown;
+    try {
+      history = JSON.parse(raw);
+    } catch {
+      continue; // a hand-written or truncated tag: skip it, keep the others
+    }
+    if (!Array.isArray(history)) {
+      continue;
+    }
+    const seen = new Set<string>();
+    for (const entry of history) {
+      const path = entry?.artifact_path;
+      if (typeof path !== 'string' || !path || seen.has(path)) {
+        continue;
+      }
+      seen.add(path);
+      const flavors =
+        entry.flavors && typeof entry.flavors === 'object'
+          ? Object.keys(entry.flavors).sort()
+          : undefined;
+      out.push({
+        uri: `runs:/${run.info.run_id}/${path}`,
+        label: `${runLabel(run)} / ${path}`,
+        source: 'logged',
+        runId: run.info.run_id,
+        flavors
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * MLflow 3 logged models: `models:/<model id>`, labelled with their run.
+ *
+ * @param models - logged models of the experiment
+ * @param runs - runs, to name the model's run
+ */
+export function choicesFromLoggedModels(
+  models: ILoggedModel[],
+  runs: IRun[]
+): IModelChoice[] {
+  const byId = new Map(runs.map(r => [r.info.run_id, r]));
+  return models
+    .filter(m => m.info.status !== 'LOGGED_MODEL_UPLOAD_FAILED')
+    .map(m => {
+      const run = m.info.source_run_id
+        ? byId.get(m.info.source_run_id)
+        : undefined;
+      const owner = run ? runLabel(run) : m.info.source_run_id?.slice(0, 8);
+      return {
+        uri: `models:/${m.info.model_id}`,
+        label: owner ? `${owner} / ${m.info.name}` : m.info.name,
+        source: 'logged' as const,
+        runId: m.info.source_run_id
+      };
+    });
+}
+
+/**
+ * Registered models: each alias (`models:/<name>@<alias>`) and each version
+ * (`models:/<name>/<version>`), newest version first.
+ *
+ * @param models - registered models with their aliases
+ * @param versions - their versions
+ */
+export function choicesFromRegistry(
+  models: IRegisteredModel[],
+  versions: IModelVersion[]
+): IModelChoice[] {
+  const out: IModelChoice[] = [];
+  for (const model of models) {
+    for (const alias of model.aliases) {
+      out.push({
+        uri: `models:/${model.name}@${alias.alias}`,
+        label: `${model.name} @${alias.alias} (v${alias.version})`,
+        source: 'registered'
+      });
+    }
+  }
+  const sorted = [...versions].sort(
+    (a, b) =>
+      a.name.localeCompare(b.name) || Number(b.version) - Number(a.version)
+  );
+  for (const v of sorted) {
+    out.push({
+      uri: `models:/${v.name}/${v.version}`,
+      label: `${v.name} v${v.version}`,
+      source: 'registered',
+      runId: v.run_id
+    });
+  }
+  return out;
+}
+
+/**
+ * Everything deployable the dialog offers: this notebook's runs' models first (newest run
+ * first), then the registry. A server without MLflow 3 logged models or without a registry
+ * (404 / ENDPOINT_NOT_FOUND) simply contributes nothing.
+ *
+ * @param client - the workspace's MLflow client
+ * @param experimentName - the notebook's experiment, if linked
+ * @param signal - cancels the requests
+ */
+export async function loadModelChoices(
+  client: MlflowClient,
+  experimentName: string | null,
+  signal?: AbortSignal
+): Promise<IModelChoice[]> {
+  const logged: IModelChoice[] = [];
+  if (experimentName) {
+    const experiment = await client.getExperimentByName(experimentName, {
+      signal
+    });
+    if (experiment) {
+      const ids = [experiment.experiment_id];
+      const { runs } = await client.searchRuns({
+        experimentIds: ids,
+        maxResults: 200,
+        orderBy: ['attributes.start_time DESC'],
+        signal
+      });
+      const models = await absentIsEmpty(
+        client.searchLoggedModels({
+          experimentIds: ids,
+          maxResults: 100,
+          signal
+        })
+      );
+      logged.push(
+        ...choicesFromLoggedModels(models?.models ?? [], runs),
+        ...choicesFromRunTags(runs)
+      );
+      // Newest run first, as the runs were ordered.
+      const order = new Map(runs.map((r, i) => [r.info.run_id, i]));
+      logged.sort(
+        (a, b) =>
+          (order.get(a.runId ?? '') ?? 1e9) - (order.get(b.runId ?? '') ?? 1e9)
+      );
+    }
+  }
+  const [registered, versions] = await Promise.all([
+    absentIsEmpty(client.searchRegisteredModels({ maxResults: 100, signal })),
+    absentIsEmpty(client.searchModelVersions({ maxResults: 200, signal }))
+  ]);
+  return [
+    ...logged,
+    ...choicesFromRegistry(
+      registered?.registered_models ?? [],
+      versions?.model_versions ?? []
+    )
+  ];
+}
+
+/** A run's name, or the start of its id. */
+function runLabel(run: IRun): string {
+  return run.info.run_name || run.info.run_id.slice(0, 8);
+}
+
+/** Endpoints an older or smaller server lacks answer 404 / 501: treat as "none". */
+async function absentIsEmpty<T>(call: Promise<T>): Promise<T | null> {
+  try {
+    return await call;
+  } catch (error) {
+    if (
+      error instanceof ApiError &&
+      (error.status === 404 ||
+        error.status === 501 ||
+        error.reason === 'ENDPOINT_NOT_FOUND')
+    ) {
+      return null;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,200 @@
+import {
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { Dialog, ICommandPalette, showDialog } from '@jupyterlab/apputils';
+import { CodeCell } from '@jupyterlab/cells';
+import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { ReactWidget } from '@jupyterlab/ui-components';
+import { find } from '@lumino/algorithm';
+import * as React from 'react';
+import { WorkspaceClient } from '../api/client';
+import { MlflowClient } from '../api/mlflowClient';
+import { CommandIDs } from '../commands';
+import { insertCodeCell, isPython, readLink } from '../snippets/insert';
+import {
+  IDeployTargets,
+  IWorkspaceClient,
+  IWorkspaceSelection
+} from '../tokens';
+import { deployIcon } from '../ui/icons';
+import { WorkspaceModel } from '../workspace/model';
+import { cellOutcome } from './cellOutcome';
+import { DeployDialogBody } from './DeployDialogBody';
+import { DeploymentsModel } from './deploymentsModel';
+import { DeploymentsView } from './DeploymentsView';
+import { DeployDialogModel } from './dialogModel';
+import { localTarget } from './localTarget';
+import { loadModelChoices } from './modelChoices';
+import { DeployTargetRegistry } from './targets';
+
+const PLUGIN_ID = 'jupyterlab-mlflow-workspace:deploy';
+/** The ML Workspace panel, where the Deployments section goes. */
+const PANEL_ID = 'jp-mlflow-workspace-panel';
+
+/**
+ * Deploy: the notebook toolbar's Deploy button (declared in schema/deploy.json, so users can
+ * move or hide it), the Deploy dialog, and the Deployments section of the ML Workspace panel.
+ * Provides the target registry, so that more targets plug in without changing this shape.
+ */
+export const deployPlugin: JupyterFrontEndPlugin<DeployTargetRegistry> = {
+  id: PLUGIN_ID,
+  description:
+    'Deploy MLflow models from a notebook: the Deploy button and dialog, local web services.',
+  autoStart: true,
+  requires: [IWorkspaceClient, IWorkspaceSelection, INotebookTracker],
+  optional: [ISettingRegistry, ICommandPalette, ITranslator],
+  provides: IDeployTargets,
+  activate: (
+    app: JupyterFrontEnd,
+    client: WorkspaceClient,
+    workspaces: WorkspaceModel,
+    notebooks: INotebookTracker,
+    settingRegistry: ISettingRegistry | null,
+    palette: ICommandPalette | null,
+    translator: ITranslator | null
+  ) => {
+    const trans = (translator ?? nullTranslator).load(
+      'jupyterlab_mlflow_workspace'
+    );
+    const targets = new DeployTargetRegistry();
+    targets.add(localTarget);
+    const deployments = new DeploymentsModel({ client });
+    if (settingRegistry) {
+      // Loading the settings makes the toolbar item of the schema known to the notebook.
+      void settingRegistry.load(PLUGIN_ID).catch(() => undefined);
+    }
+
+    /** Why Deploy is unavailable, or '' when it can run. */
+    const blocker = (): string => {
+      const panel = notebooks.currentWidget;
+      if (!panel) {
+        return trans.__('Open a notebook to deploy a model from it.');
+      }
+      if (!isPython(panel)) {
+        return trans.__(
+          'Deploy cells are Python; this notebook uses another language.'
+        );
+      }
+      if (!workspaceFor(panel)) {
+        return trans.__('Select a workspace in the ML Workspace panel first.');
+      }
+      return '';
+    };
+
+    const workspaceFor = (panel: NotebookPanel) => {
+      const link = readLink(panel);
+      const list =
+        workspaces.workspaces.kind === 'ready'
+          ? workspaces.workspaces.value
+          : [];
+      return list.find(w => w.id === link?.workspace) ?? workspaces.selected;
+    };
+
+    const { commands } = app;
+    commands.addCommand(CommandIDs.deploy, {
+      label: args =>
+        args.isPalette ? trans.__('Deploy Model…') : trans.__('Deploy'),
+      caption: () =>
+        blocker() ||
+        trans.__('Deploy a logged or registered model as a web service'),
+      icon: args => (args.isPalette ? undefined : deployIcon),
+      isEnabled: () => blocker() === '',
+      execute: async args => {
+        const panel = notebooks.currentWidget;
+        const workspace = panel ? workspaceFor(panel) : null;
+        if (!panel || !workspace || blocker()) {
+          return;
+        }
+        const mlflow = new MlflowClient({
+          serverSettings: client.serverSettings,
+          workspaceId: workspace.id
+        });
+        const experiment = readLink(panel)?.experiment ?? null;
+        const model = new DeployDialogModel({
+          client,
+          targets,
+          deployments,
+          workspaceId: workspace.id,
+          workspaceName: workspace.name,
+          trans,
+          preselect: {
+            uri: args.modelUri as string | undefined,
+            runId: args.runId as string | undefined
+          },
+          loadChoices: () => loadModelChoices(mlflow, experiment),
+          insertCell: async (source, run) => {
+            const index = insertCodeCell(panel, source, 'below');
+            if (!run) {
+              return;
+            }
+            const cell = panel.content.widgets[index];
+            if (!(cell instanceof CodeCell)) {
+              throw new Error(trans.__('The inserted cell is not a code cell'));
+            }
+            if (!panel.sessionContext.session?.kernel) {
+              throw new Error(
+                trans.__(
+                  'The notebook has no running kernel: start one, then deploy again.'
+                )
+              );
+            }
+            const reply = await CodeCell.execute(cell, panel.sessionContext);
+            return cellOutcome(cell.model, reply);
+          }
+        });
+        void model.load();
+        await showDialog({
+          title: trans.__('Deploy a model'),
+          body: new DeployDialogBody(model, trans),
+          buttons: [Dialog.cancelButton({ label: trans.__('Close') })],
+          // Enter in a form field must not close the dialog.
+          defaultButton: -1,
+          hasClose: true
+        });
+      }
+    });
+    commands.addCommand(CommandIDs.refreshDeployments, {
+      label: trans.__('Refresh Deployments'),
+      execute: () => deployments.refresh()
+    });
+    commands.addCommand(CommandIDs.stopDeployment, {
+      label: trans.__('Stop Deployment'),
+      isEnabled: args => typeof args.deploymentId === 'string',
+      execute: args => deployments.stop(args.deploymentId as string)
+    });
+    const refreshCommands = () =>
+      commands.notifyCommandChanged(CommandIDs.deploy);
+    notebooks.currentChanged.connect(refreshCommands);
+    workspaces.changed.connect(refreshCommands);
+
+    if (palette) {
+      const category = trans.__('ML Workspace');
+      palette.addItem({
+        command: CommandIDs.deploy,
+        category,
+        args: { isPalette: true }
+      });
+      palette.addItem({ command: CommandIDs.refreshDeployments, category });
+    }
+
+    // The Deployments section of the ML Workspace panel (a SidePanel: sections are widgets).
+    void app.restored.then(() => {
+      const panel = find(app.shell.widgets('left'), w => w.id === PANEL_ID);
+      if (panel && 'addWidget' in panel) {
+        const section = ReactWidget.create(
+          <DeploymentsView deployments={deployments} trans={trans} />
+        );
+        section.addClass('jp-mlflow-DeploymentsSection');
+        section.title.label = trans.__('Deployments');
+        (panel as unknown as { addWidget: (w: ReactWidget) => void }).addWidget(
+          section
+        );
+      }
+      deployments.start();
+    });
+    return targets;
+  }
+};

@@ -1,0 +1,40 @@
+import { expect, test } from '@playwright/test';
+
+// Notebook 7's main area holds the one document: the Live metrics view goes to the right panel.
+test('the Live metrics view opens in Notebook 7’s right panel and follows the notebook', async ({
+  page,
+  baseURL,
+  request
+}) => {
+  const base = baseURL ?? 'http://localhost:8888';
+  const name = `nb7-live-${Date.now()}.ipynb`;
+  const created = await request.put(`${base}/api/contents/${name}`, {
+    data: { type: 'notebook' }
+  });
+  expect(created.ok()).toBe(true);
+  const errors: string[] = [];
+  page.on('pageerror', error => errors.push(String(error)));
+
+  await page.goto(`${base}/notebooks/${name}`);
+  await page.waitForFunction(
+    () => (window as any).jupyterapp?.commands !== undefined
+  );
+  await page.waitForSelector('.jp-Notebook');
+  await page.evaluate(() =>
+    (window as any).jupyterapp.commands.execute(
+      'mlflow-workspace:open-live-metrics'
+    )
+  );
+  const view = page.locator('#jp-mlflow-live-metrics');
+  await expect(view).toBeVisible({ timeout: 60_000 });
+  expect(
+    await view.evaluate(node => node.closest('#jp-right-stack') !== null)
+  ).toBe(true);
+  await expect(view.locator('.jp-mlflow-LiveMetrics-notebook')).toHaveText(
+    name
+  );
+  await expect(view.getByRole('status')).toContainText('No metrics yet', {
+    timeout: 60_000
+  });
+  expect(errors.filter(text => /mlflow/i.test(text))).toEqual([]);
+});
