@@ -50,7 +50,6 @@ export function ExperimentList(props: {
     body = (
       <ul
         className="jp-mlflow-ExperimentList-items"
-        role="listbox"
         aria-label={trans.__('Experiments')}
       >
         {state.experiments.map(experiment => (
@@ -123,30 +122,27 @@ function ExperimentItem(props: {
   const args = { experimentId: id };
   return (
     <li
-      role="option"
-      aria-selected={props.selected}
-      tabIndex={0}
       className={`jp-mlflow-ExperimentItem${props.selected ? ' jp-mod-selected' : ''}`}
       data-experiment-id={id}
-      onClick={() => !props.deleted && props.onOpen(id)}
-      onKeyDown={event => {
-        if (event.key === 'Enter' && !props.deleted) {
-          props.onOpen(id);
-        } else if (event.key === 'F2' && !props.deleted) {
-          void commands.execute(CommandIDs.renameExperiment, args);
-        } else if (event.key === 'Delete') {
-          void commands.execute(
-            props.deleted
-              ? CommandIDs.restoreExperiment
-              : CommandIDs.deleteExperiment,
-            args
-          );
-        }
-      }}
     >
-      <span className="jp-mlflow-ExperimentItem-name" title={experiment.name}>
+      <button
+        className="jp-mlflow-ExperimentItem-open"
+        aria-current={props.selected ? 'true' : undefined}
+        disabled={props.deleted}
+        title={trans.__('%1 (F2 renames, Delete deletes)', experiment.name)}
+        onClick={() => props.onOpen(id)}
+        onKeyDown={event => {
+          if (event.key === 'F2') {
+            event.preventDefault();
+            void commands.execute(CommandIDs.renameExperiment, args);
+          } else if (event.key === 'Delete') {
+            event.preventDefault();
+            void commands.execute(CommandIDs.deleteExperiment, args);
+          }
+        }}
+      >
         {experiment.name}
-      </span>
+      </button>
       {props.mine && (
         <span
           className="jp-mlflow-Badge jp-mod-notebook"

@@ -117,17 +117,29 @@ export function RunTable(props: {
       role="grid"
       aria-label={trans.__('Runs')}
       aria-rowcount={rows.length + 1}
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      aria-activedescendant={
+        rows[cursor]
+          ? `jp-mlflow-run-${rows[cursor].run.info.run_id}`
+          : undefined
+      }
     >
-      <div ref={header} className="jp-mlflow-RunTable-headerWrap">
+      <div
+        ref={header}
+        className="jp-mlflow-RunTable-headerWrap"
+        role="rowgroup"
+      >
         <div
           className="jp-mlflow-RunTable-header"
           role="row"
           style={{ gridTemplateColumns, minWidth }}
         >
-          <span
-            role="columnheader"
-            aria-label={trans.__('Selected for compare')}
-          />
+          <span role="columnheader">
+            <span className="jp-mlflow-VisuallyHidden">
+              {trans.__('Selected for compare')}
+            </span>
+          </span>
           {columns.map(column => {
             const active = sort?.columnId === column.id;
             const direction = active
@@ -136,41 +148,36 @@ export function RunTable(props: {
                 : 'descending'
               : 'none';
             return (
-              <button
+              <span
                 key={column.id}
                 role="columnheader"
                 aria-sort={direction}
-                className={`jp-mlflow-RunTable-sort${active ? ' jp-mod-active' : ''}`}
-                title={
-                  column.orderKey
-                    ? trans.__('Sort by %1 (MLflow orders)', column.label)
-                    : trans.__('Sort by %1 (loads every run)', column.label)
-                }
                 data-column={column.id}
-                onClick={() => void model.sortBy(column.id)}
+                className="jp-mlflow-RunTable-columnheader"
               >
-                <span className="jp-mlflow-RunTable-label">
-                  {headerLabel(column, trans)}
-                </span>
-                {active ? (sort!.ascending ? ' ▲' : ' ▼') : ''}
-              </button>
+                <button
+                  className={`jp-mlflow-RunTable-sort${active ? ' jp-mod-active' : ''}`}
+                  title={
+                    column.orderKey
+                      ? trans.__('Sort by %1 (MLflow orders)', column.label)
+                      : trans.__('Sort by %1 (loads every run)', column.label)
+                  }
+                  data-column={column.id}
+                  onClick={() => void model.sortBy(column.id)}
+                >
+                  <span className="jp-mlflow-RunTable-label">
+                    {headerLabel(column, trans)}
+                  </span>
+                  {active ? (sort!.ascending ? ' ▲' : ' ▼') : ''}
+                </button>
+              </span>
             );
           })}
         </div>
       </div>
-      <div
-        ref={body}
-        className="jp-mlflow-RunTable-body"
-        tabIndex={0}
-        onScroll={onScroll}
-        onKeyDown={onKeyDown}
-        aria-activedescendant={
-          rows[cursor]
-            ? `jp-mlflow-run-${rows[cursor].run.info.run_id}`
-            : undefined
-        }
-      >
+      <div ref={body} className="jp-mlflow-RunTable-body" onScroll={onScroll}>
         <div
+          role="rowgroup"
           style={{
             height: rows.length * ROW_HEIGHT,
             position: 'relative',

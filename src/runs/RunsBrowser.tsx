@@ -341,6 +341,15 @@ function RunsPane(props: {
         >
           {trans.__('Select top')}
         </button>
+        {selected > 0 && (
+          <button
+            type="button"
+            className="jp-Button jp-mod-styled jp-mod-minimal"
+            onClick={() => void commands.execute(CommandIDs.clearRunSelection)}
+          >
+            {trans.__('Clear selection')}
+          </button>
+        )}
         <button
           type="button"
           className="jp-Button jp-mod-styled jp-mod-accept"

@@ -290,6 +290,7 @@ export class RunsBrowserModel {
   async openCompare(metricKey?: string): Promise<void> {
     const runs = this.selectedRuns;
     this._view = 'compare';
+    this._comparedIds = this.table.selection.join(',');
     const key =
       metricKey ??
       this._compareKey ??
@@ -405,6 +406,11 @@ export class RunsBrowserModel {
 
   /** With no configured columns, show the first metrics and params the runs have. */
   private _onTable(): void {
+    // The compare view follows the selection.
+    const ids = this.table.selection.join(',');
+    if (this._view === 'compare' && ids !== this._comparedIds) {
+      void this.openCompare();
+    }
     if (this._autoColumns && this.table.runs.length) {
       const metrics = new Set<string>();
       const params = new Set<string>();
@@ -440,6 +446,7 @@ export class RunsBrowserModel {
   private _sparklines = new Map<string, number[]>();
   private _compare: Loadable<ICompareSeries> | null = null;
   private _compareKey: string | null = null;
+  private _comparedIds = '';
   private _view: 'runs' | 'compare' = 'runs';
   private _autoColumns = true;
   private _poll: Poll;

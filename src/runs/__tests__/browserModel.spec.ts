@@ -206,6 +206,13 @@ describe('RunsBrowserModel', () => {
         'a'
       ]);
     }
+    // Unselecting a run in the table updates the open compare view.
+    model.table.toggleSelected('a');
+    await flush();
+    const again = model.compare;
+    expect(
+      again?.kind === 'ready' && again.value.series.map(s => s.run.info.run_id)
+    ).toEqual(['b']);
     model.dispose();
   });
 

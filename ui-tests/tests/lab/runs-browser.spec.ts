@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { APIRequestContext } from '@playwright/test';
 import * as path from 'path';
 import { expect, test } from '../fixtures';
@@ -110,7 +111,7 @@ test.describe('Run browser', () => {
       .getByRole('searchbox', { name: 'Search experiments' })
       .fill(experiment);
     await browser
-      .getByRole('option', { name: new RegExp(experiment) })
+      .getByRole('button', { name: experiment, exact: true })
       .click({ timeout: 60_000 });
 
     const grid = browser.getByRole('grid', { name: 'Runs' });
@@ -149,12 +150,12 @@ test.describe('Run browser', () => {
 
     // Sort by loss: numbers sort descending first, a second click ascending.
     const lossHeader = browser.locator(
-      '.jp-mlflow-RunTable-sort[data-column="metric:loss"]'
+      '[role="columnheader"][data-column="metric:loss"]'
     );
-    await lossHeader.click();
+    await lossHeader.getByRole('button').click();
     await expect(lossHeader).toHaveAttribute('aria-sort', 'descending');
     await expect(rows.first()).toContainText('run-00');
-    await lossHeader.click();
+    await lossHeader.getByRole('button').click();
     await expect(lossHeader).toHaveAttribute('aria-sort', 'ascending');
     await expect(rows.first()).toContainText('run-22');
 
@@ -171,6 +172,10 @@ test.describe('Run browser', () => {
     );
 
     await browser.screenshot({ path: path.join(DOCS, 'runs-browser.png') });
+    const axe = await new AxeBuilder({ page })
+      .include('#jp-mlflow-runs-browser')
+      .analyze();
+    expect(axe.violations.map(v => `${v.id}: ${v.nodes.length}`)).toEqual([]);
 
     // Top 5 by lowest loss under the filter, then compare.
     await browser.getByLabel('Metric to rank by').selectOption('loss');
