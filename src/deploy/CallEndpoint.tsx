@@ -20,6 +20,11 @@ export function CallEndpoint(props: {
   const problem = checkRequestBody(body);
   const ready = deployment.state === 'ready';
   const bodyId = `jp-mlflow-call-body-${deployment.id}`;
+  // The answer appears below the body: bring it into view when it arrives.
+  const answerNode = React.useRef<HTMLDivElement>(null);
+  React.useEffect(() => {
+    answerNode.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [state]);
   let answer: JSX.Element | null = null;
   if (state.kind === 'sending') {
     answer = <div aria-busy="true">{trans.__('Calling the model…')}</div>;
@@ -33,6 +38,7 @@ export function CallEndpoint(props: {
     const ok = state.result.status >= 200 && state.result.status < 300;
     answer = (
       <div
+        ref={answerNode}
         className={`jp-mlflow-CallAnswer ${ok ? 'jp-mod-ok' : 'jp-mod-error'}`}
         data-status={state.result.status}
         role="status"

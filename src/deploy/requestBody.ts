@@ -16,22 +16,18 @@ interface IColumnSpec {
 export function initialRequestBody(preflight: IPreflight | null): string {
   const example = preflight?.input_example;
   if (example !== undefined && example !== null) {
-    return JSON.stringify(example, null, 2);
+    return prettyJson(example);
   }
   const columns = signatureColumns(preflight?.signature?.inputs);
   if (columns.length && columns.every(c => typeof c.name === 'string')) {
-    return JSON.stringify(
-      {
-        dataframe_split: {
-          columns: columns.map(c => c.name),
-          data: [columns.map(c => placeholder(c.type))]
-        }
-      },
-      null,
-      2
-    );
+    return prettyJson({
+      dataframe_split: {
+        columns: columns.map(c => c.name),
+        data: [columns.map(c => placeholder(c.type))]
+      }
+    });
   }
-  return JSON.stringify({ inputs: [] }, null, 2);
+  return prettyJson({ inputs: [] });
 }
 
 /**
@@ -65,10 +61,23 @@ export function checkRequestBody(text: string): string {
  */
 export function formatAnswer(text: string): string {
   try {
-    return JSON.stringify(JSON.parse(text), null, 2);
+    return prettyJson(JSON.parse(text));
   } catch {
     return text;
   }
+}
+
+/**
+ * JSON indented by object, with arrays of plain values on one line: a request of ten columns
+ * and three rows stays short enough to read and edit.
+ *
+ * @param value - any JSON value
+ */
+export function prettyJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(
+    /\[\s*((?:[^[\]{}"]|"(?:[^"\\]|\\.)*")*?)\s*\]/g,
+    (_match, inner: string) => `[${inner.split(/,\s*\n\s*/).join(', ')}]`
+  );
 }
 
 function signatureColumns(inputs: string | undefined): IColumnSpec[] {

@@ -2,7 +2,8 @@ import { IPreflight } from '../../api/types';
 import {
   checkRequestBody,
   formatAnswer,
-  initialRequestBody
+  initialRequestBody,
+  prettyJson
 } from '../requestBody';
 
 function preflight(extra: Partial<IPreflight>): IPreflight {
@@ -61,9 +62,26 @@ describe('Call endpoint request body', () => {
   });
 
   it('pretty-prints JSON answers and keeps other text', () => {
-    expect(formatAnswer('{"predictions":[1.5]}')).toBe(
-      '{\n  "predictions": [\n    1.5\n  ]\n}'
+    expect(formatAnswer('{"predictions":[1.5, 2]}')).toBe(
+      '{\n  "predictions": [1.5, 2]\n}'
     );
     expect(formatAnswer('Internal Server Error')).toBe('Internal Server Error');
+  });
+
+  it('keeps rows on one line and every value exact', () => {
+    const value = {
+      dataframe_split: {
+        columns: ['a]"b', 'c,\nd', '{e}'],
+        data: [
+          [1, -0.5, null],
+          [true, 'x [y]', 1e-9]
+        ]
+      }
+    };
+    const text = prettyJson(value);
+    expect(JSON.parse(text)).toEqual(value);
+    expect(text).toContain('"columns": ["a]\\"b", "c,\\nd", "{e}"]');
+    expect(text).toContain('[1, -0.5, null]');
+    expect(text.split('\n')).toHaveLength(9);
   });
 });
