@@ -5,6 +5,7 @@ import { formatNumber } from './columns';
 import { diffRuns } from './compare';
 import { ICompareSeries, Loadable } from './browserModel';
 import { metricLine, OverlayChart, PALETTE } from './OverlayChart';
+import { CheckLabel, MetricSelect } from './controls';
 
 /**
  * Compare runs: one metric's history of every run on one chart, and the params/metrics diff table
@@ -49,30 +50,17 @@ export function CompareView(props: {
         <span>
           {trans._n('Comparing %1 run', 'Comparing %1 runs', runs.length)}
         </span>
-        <label>
-          {trans.__('Metric')}{' '}
-          <select
-            className="jp-mlflow-Input"
-            value={
-              series?.kind === 'ready' ? series.value.metricKey : undefined
-            }
-            onChange={event => props.onMetric(event.target.value)}
-          >
-            {metricKeys.map(k => (
-              <option key={k} value={k}>
-                {k}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="jp-mlflow-Check">
-          <input
-            type="checkbox"
-            checked={onlyDiff}
-            onChange={event => setOnlyDiff(event.target.checked)}
-          />
-          {trans.__('Only differences')}
-        </label>
+        <MetricSelect
+          label={trans.__('Metric')}
+          keys={metricKeys}
+          value={series?.kind === 'ready' ? series.value.metricKey : undefined}
+          onChange={props.onMetric}
+        />
+        <CheckLabel
+          label={trans.__('Only differences')}
+          checked={onlyDiff}
+          onChange={setOnlyDiff}
+        />
       </div>
       {!runs.length ? (
         <div className="jp-mlflow-Muted">

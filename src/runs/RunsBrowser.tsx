@@ -14,6 +14,7 @@ import { uiLink } from './links';
 import { RunDetails } from './RunDetails';
 import { RunTable } from './RunTable';
 import { SweepView } from './SweepView';
+import { CheckLabel, MetricSelect } from './controls';
 
 /**
  * The run browser's main-area content. Layout and lifecycle only: it refreshes while visible
@@ -304,29 +305,18 @@ function RunsPane(props: {
             }
           />
         </label>
-        <label>
-          {trans.__('by')}{' '}
-          <select
-            className="jp-mlflow-Input"
-            value={metric}
-            aria-label={trans.__('Metric to rank by')}
-            onChange={event => setTopMetric(event.target.value)}
-          >
-            {metricKeys.map(k => (
-              <option key={k} value={k}>
-                {k}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="jp-mlflow-Check">
-          <input
-            type="checkbox"
-            checked={lower}
-            onChange={event => setLower(event.target.checked)}
-          />
-          {trans.__('lowest')}
-        </label>
+        <MetricSelect
+          label={trans.__('by')}
+          ariaLabel={trans.__('Metric to rank by')}
+          keys={metricKeys}
+          value={metric}
+          onChange={setTopMetric}
+        />
+        <CheckLabel
+          label={trans.__('lowest')}
+          checked={lower}
+          onChange={setLower}
+        />
         <button
           type="button"
           className="jp-Button jp-mod-styled jp-mod-minimal"

@@ -11,6 +11,7 @@ import {
 } from './compare';
 import { Loadable } from './browserModel';
 import { OverlayChart } from './OverlayChart';
+import { CheckLabel, MetricSelect } from './controls';
 
 /**
  * A sweep: the parent's children in the order they ran, the chosen metric per trial with its
@@ -56,28 +57,17 @@ export function SweepView(props: {
         {state.kind === 'ready' && (
           <span>{trans._n('%1 trial', '%1 trials', children.length)}</span>
         )}
-        <label>
-          {trans.__('Metric')}{' '}
-          <select
-            className="jp-mlflow-Input"
-            value={key}
-            onChange={event => setMetric(event.target.value)}
-          >
-            {keys.map(k => (
-              <option key={k} value={k}>
-                {k}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="jp-mlflow-Check">
-          <input
-            type="checkbox"
-            checked={lower}
-            onChange={event => setLower(event.target.checked)}
-          />
-          {trans.__('Lower is better')}
-        </label>
+        <MetricSelect
+          label={trans.__('Metric')}
+          keys={keys}
+          value={key}
+          onChange={setMetric}
+        />
+        <CheckLabel
+          label={trans.__('Lower is better')}
+          checked={lower}
+          onChange={setLower}
+        />
       </div>
       {state.kind === 'loading' ? (
         <div aria-busy="true">{trans.__('Loading the trials…')}</div>
