@@ -2,20 +2,10 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 import type uPlot from 'uplot';
 import { IMetric } from '../api/mlflowTypes';
+import { RUN_PALETTE } from '../charts/series';
 
-/** Line colours (Tableau 10, readable on light and dark backgrounds); the canvas needs values. */
-export const PALETTE = [
-  '#4e79a7',
-  '#f28e2b',
-  '#e15759',
-  '#76b7b2',
-  '#59a14f',
-  '#edc948',
-  '#b07aa1',
-  '#ff9da7',
-  '#9c755f',
-  '#bab0ac'
-];
+/** Line colours: the live charts' palette (the canvas needs colour values, not CSS variables). */
+export const PALETTE = RUN_PALETTE;
 
 /** One line of an overlay chart. */
 export interface ILine {
