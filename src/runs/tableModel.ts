@@ -289,6 +289,10 @@ export class RunTableModel {
    * fetched and merged in (new runs appear, running ones update); otherwise the first rows are
    * fetched again in the table's order and replace the top of the table. An error leaves the
    * rows as they were.
+   *
+   * Runs that the refreshed rows should contain but do not were deleted on the server or no
+   * longer match the filter: they leave the table, the selection and the expanded sweeps. Runs
+   * below the refreshed rows (a table of more than 500) are not checked until the next reload.
    */
   async refresh(): Promise<void> {
     if (this._state.kind !== 'ready' || this._pending) {
@@ -306,22 +310,12 @@ export class RunTableModel {
     }
     try {
       const page = await this._fetch(undefined, count, signal);
-      const fresh = new Map(page.runs.map(r => [r.info.run_id, r]));
-      if (complete) {
-        const kept = this._runs.filter(r => !fresh.has(r.info.run_id));
-        const more = page.next_page_token && this._runs.length <= count;
-        this._setRuns(
-          [...page.runs, ...kept],
-          more ? page.next_page_token : undefined
-        );
-      } else {
-        const rest = this._runs
-          .slice(page.runs.length)
-          .filter(r => !fresh.has(r.info.run_id));
-        const next =
-          this._runs.length <= count ? page.next_page_token : this._nextToken;
-        this._setRuns([...page.runs, ...rest], next);
-      }
+      const before = this._runs;
+      const { runs, next } = complete
+        ? Private.mergeNewest(before, page, count)
+        : Private.mergeTop(before, page, count, this._nextToken);
+      this._forget(before, runs);
+      this._setRuns(runs, next);
     } catch (error) {
       if (!(error instanceof ApiError && error.reason === ABORTED)) {
         this._fail(error);
@@ -505,6 +499,18 @@ export class RunTableModel {
     this._changed.emit();
   }
 
+  /** Drop runs that left the table from the selection and the expanded sweeps. */
+  private _forget(before: IRun[], after: IRun[]): void {
+    const kept = new Set(after.map(r => r.info.run_id));
+    for (const run of before) {
+      const id = run.info.run_id;
+      if (!kept.has(id)) {
+        this._selection.delete(id);
+        this._expanded.delete(id);
+      }
+    }
+  }
+
   private _fail(error: unknown): void {
     if (error instanceof ApiError && error.reason === ABORTED) {
       return;
@@ -589,6 +595,71 @@ namespace Private {
   /** At most this many runs per refresh. */
   export const REFRESH_ROWS = 500;
 
+  /** Rows and next page token after a refresh. */
+  export interface IMerged {
+    runs: IRun[];
+    next: string | undefined;
+  }
+
+  /**
+   * Merge the newest runs (MLflow's default order) into a table that had every run. Without a
+   * next page the answer is every run there is. With one, loaded runs that sort after the last
+   * run of the answer lie beyond it and stay; the others it would have contained are gone.
+   */
+  export function mergeNewest(
+    runs: IRun[],
+    page: ISearchRunsResponse,
+    count: number
+  ): IMerged {
+    const last = page.runs[page.runs.length - 1];
+    if (!page.next_page_token || !last) {
+      return { runs: page.runs, next: undefined };
+    }
+    const fresh = new Set(page.runs.map(r => r.info.run_id));
+    const beyond = runs.filter(
+      r => !fresh.has(r.info.run_id) && byDefault(last, r) < 0
+    );
+    // A table that had every run within `count` now has more: let scrolling load them.
+    const more = runs.length <= count;
+    return {
+      runs: [...page.runs, ...beyond],
+      next: more ? page.next_page_token : undefined
+    };
+  }
+
+  /**
+   * Replace the top of a partly loaded table with the first rows in its order. When the answer
+   * covers every loaded row (or is the last page), it is the whole table; otherwise the rows
+   * below it stay, without those the answer moved up.
+   */
+  export function mergeTop(
+    runs: IRun[],
+    page: ISearchRunsResponse,
+    count: number,
+    nextToken: string | undefined
+  ): IMerged {
+    if (runs.length <= count || !page.next_page_token) {
+      return { runs: page.runs, next: page.next_page_token };
+    }
+    const fresh = new Set(page.runs.map(r => r.info.run_id));
+    const rest = runs
+      .slice(page.runs.length)
+      .filter(r => !fresh.has(r.info.run_id));
+    return { runs: [...page.runs, ...rest], next: nextToken };
+  }
+
+  /** MLflow's default order: newest start first, then run id. */
+  export function byDefault(a: IRun, b: IRun): number {
+    return (
+      (b.info.start_time ?? 0) - (a.info.start_time ?? 0) ||
+      (a.info.run_id < b.info.run_id
+        ? -1
+        : a.info.run_id > b.info.run_id
+          ? 1
+          : 0)
+    );
+  }
+
   /**
    * Sort runs in the browser like MLflow: by the column (missing values last), then MLflow's
    * default order (newest start first, then run id).
@@ -599,13 +670,6 @@ namespace Private {
     sort: ISort | null
   ): IRun[] {
     const now = Date.now();
-    const byDefault = (a: IRun, b: IRun) =>
-      (b.info.start_time ?? 0) - (a.info.start_time ?? 0) ||
-      (a.info.run_id < b.info.run_id
-        ? -1
-        : a.info.run_id > b.info.run_id
-          ? 1
-          : 0);
     if (!column || !sort) {
       return [...runs].sort(byDefault);
     }

@@ -223,6 +223,115 @@ describe('RunTableModel with every run loaded', () => {
   });
 });
 
+describe('RunTableModel refresh drops runs gone from the server', () => {
+  /** `n` runs in MLflow's default order: newest start first. */
+  function newestFirst(n: number) {
+    return Array.from({ length: n }, (_, i) =>
+      makeRun(`r${i}`, { metrics: { loss: i / 100 }, start: 1e6 - i })
+    );
+  }
+
+  it('a fully loaded table drops deleted runs and unselects them', async () => {
+    const list = newestFirst(30);
+    const { search } = fakeSearch(list);
+    const model = new RunTableModel({ search, pageSize: 100 });
+    await model.setExperiments(['1']);
+    expect(model.complete).toBe(true);
+    model.setSelection(['r3', 'r5', 'r29']);
+    // r5 and the oldest run are deleted on the server.
+    list.splice(29, 1);
+    list.splice(5, 1);
+    await model.refresh();
+    const ids = model.runs.map(r => r.info.run_id);
+    expect(ids).toHaveLength(28);
+    expect(ids).not.toContain('r5');
+    expect(ids).not.toContain('r29');
+    expect(model.selection).toEqual(['r3']);
+    expect(model.complete).toBe(true);
+  });
+
+  it('a fully loaded table keeps its local order and the selection of remaining runs', async () => {
+    const list = newestFirst(30);
+    const { search } = fakeSearch(list);
+    const model = new RunTableModel({ search, pageSize: 100 });
+    model.setColumns(['loss'], []);
+    await model.setExperiments(['1']);
+    await model.sortBy('metric:loss');
+    const order = model.runs.map(r => r.info.run_id);
+    model.setSelection(['r1', 'r2']);
+    list.splice(1, 1);
+    await model.refresh();
+    expect(model.runs.map(r => r.info.run_id)).toEqual(
+      order.filter(id => id !== 'r1')
+    );
+    expect(model.selection).toEqual(['r2']);
+  });
+
+  it('a run deleted at the end of a partly loaded window leaves the table', async () => {
+    // 100 runs on the server, 100 loaded in two pages: the table does not know it has them all.
+    const list = newestFirst(100);
+    const { search } = fakeSearch(list);
+    const model = new RunTableModel({ search, pageSize: 50 });
+    await model.setExperiments(['1']);
+    await model.loadMore();
+    expect(model.runs).toHaveLength(100);
+    list.splice(99, 1);
+    await model.refresh();
+    expect(model.runs.map(r => r.info.run_id)).not.toContain('r99');
+    expect(model.runs).toHaveLength(99);
+  });
+
+  it('runs that no longer match the filter leave the table', async () => {
+    const list = newestFirst(20);
+    const { search } = fakeSearch(list);
+    const model = new RunTableModel({ search, pageSize: 100 });
+    await model.setFilter('metrics.loss < 0.1');
+    await model.setExperiments(['1']);
+    expect(model.runs).toHaveLength(10);
+    list[2] = makeRun('r2', { metrics: { loss: 0.5 }, start: 1e6 - 2 });
+    await model.refresh();
+    expect(model.runs.map(r => r.info.run_id)).not.toContain('r2');
+    expect(model.runs).toHaveLength(9);
+  });
+
+  it('a complete table of more than 500 runs drops deleted runs among the newest and keeps older ones', async () => {
+    const list = newestFirst(700);
+    const { search } = fakeSearch(list);
+    const model = new RunTableModel({ search, pageSize: 1000 });
+    await model.setExperiments(['1']);
+    await model.loadAll();
+    expect(model.complete).toBe(true);
+    expect(model.runs).toHaveLength(700);
+    model.setSelection(['r10', 'r650']);
+    list.splice(10, 1);
+    await model.refresh();
+    const ids = model.runs.map(r => r.info.run_id);
+    expect(ids).toHaveLength(699);
+    expect(ids).not.toContain('r10');
+    expect(ids).toContain('r650');
+    expect(new Set(ids).size).toBe(699);
+    expect(model.selection).toEqual(['r650']);
+    expect(model.complete).toBe(true);
+  });
+
+  it('a failed refresh keeps every row and the selection', async () => {
+    const list = newestFirst(10);
+    const { search } = fakeSearch(list);
+    let fail = false;
+    const model = new RunTableModel({
+      search: o => (fail ? Promise.reject(new Error('down')) : search(o)),
+      pageSize: 100
+    });
+    await model.setExperiments(['1']);
+    model.setSelection(['r1']);
+    list.splice(1, 1);
+    fail = true;
+    await model.refresh();
+    expect(model.runs).toHaveLength(10);
+    expect(model.selection).toEqual(['r1']);
+  });
+});
+
 describe('RunTableModel filter', () => {
   it('sends the filter and starts over from the first page', async () => {
     const { search, calls } = fakeSearch(runs250());
