@@ -20,7 +20,8 @@ import {
   ISearchOptions,
   ISearchRegisteredModelsResponse,
   ISearchRunsOptions,
-  ISearchRunsResponse
+  ISearchRunsResponse,
+  SEARCH_EXPERIMENTS_MAX_RESULTS
 } from './mlflowTypes';
 import {
   collectPages,
@@ -91,14 +92,18 @@ export class MlflowClient {
   readonly workspaceId: string;
 
   /**
-   * Find experiments, one page at a time.
+   * Find experiments, one page at a time (`SEARCH_EXPERIMENTS_MAX_RESULTS` unless told).
    *
    * @param options - filter (e.g. `name LIKE 'fraud%'`), order, page, view type
    */
   searchExperiments(
     options: ISearchExperimentsOptions = {}
   ): Promise<ISearchExperimentsResponse> {
-    const fields = { ...Private.search(options), view_type: options.viewType };
+    const fields = {
+      ...Private.search(options),
+      max_results: options.maxResults ?? SEARCH_EXPERIMENTS_MAX_RESULTS,
+      view_type: options.viewType
+    };
     return this._page('searchExperiments', options, fields);
   }
 

@@ -274,6 +274,13 @@ export interface ISearchOptions extends IPageOptions {
   orderBy?: string[];
 }
 
+/**
+ * The largest `experiments/search` page every MLflow server accepts: the REST reference
+ * guarantees at least 1000 (open-source MLflow's default), Databricks caps at 3000. A search
+ * without `maxResults` asks for this many, so its size never depends on the server's default.
+ */
+export const SEARCH_EXPERIMENTS_MAX_RESULTS = 1000;
+
 /** Options of `MlflowClient.searchExperiments`. */
 export interface ISearchExperimentsOptions extends ISearchOptions {
   viewType?: ViewType;

@@ -66,7 +66,10 @@ export function ExperimentList(props: {
         ))}
         {state.more && (
           <li className="jp-mlflow-Muted">
-            {trans.__('More experiments: narrow the search.')}
+            {trans.__(
+              'Showing the first %1 experiments: narrow the search to find the others.',
+              state.experiments.length
+            )}
           </li>
         )}
       </ul>

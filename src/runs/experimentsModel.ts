@@ -2,7 +2,8 @@ import { ISignal, Signal } from '@lumino/signaling';
 import {
   IExperiment,
   ISearchExperimentsOptions,
-  ISearchExperimentsResponse
+  ISearchExperimentsResponse,
+  SEARCH_EXPERIMENTS_MAX_RESULTS
 } from '../api/mlflowTypes';
 
 /** The experiment calls the list needs: `MlflowClient` in the app, a fake in tests. */
@@ -21,7 +22,12 @@ export type ExperimentsState =
   | { kind: 'idle' }
   | { kind: 'loading' }
   | { kind: 'error'; message: string }
-  | { kind: 'ready'; experiments: IExperiment[]; more: boolean };
+  | {
+      kind: 'ready';
+      experiments: IExperiment[];
+      /** Whether MLflow has more experiments than the first page listed. */
+      more: boolean;
+    };
 
 /** Tag of experiments that hold only GenAI traces (MLflow 3), shown with a mark. */
 export const EXPERIMENT_TYPE_TAG = 'mlflow.experimentKind';
@@ -86,7 +92,10 @@ export class ExperimentsModel {
     return this.refresh();
   }
 
-  /** Fetch the list again (the first 500 by name). */
+  /**
+   * Fetch the list again: the first `ExperimentsModel.LIMIT` by name, one request. With more,
+   * the list says so and the search narrows it; a picker of thousands of names helps no one.
+   */
   async refresh(): Promise<void> {
     const ticket = ++this._ticket;
     if (this._state.kind !== 'ready') {
@@ -97,7 +106,7 @@ export class ExperimentsModel {
       const page = await this._api.searchExperiments({
         filter: ExperimentsModel.filterFor(this._search),
         orderBy: ['name ASC'],
-        maxResults: Private.LIMIT,
+        maxResults: ExperimentsModel.LIMIT,
         viewType: this._showDeleted ? 'DELETED_ONLY' : 'ACTIVE_ONLY'
       });
       if (ticket !== this._ticket) {
@@ -185,13 +194,11 @@ export class ExperimentsModel {
 }
 
 export namespace ExperimentsModel {
+  /** How many experiments the list shows at most (one page, within what every server serves). */
+  export const LIMIT = Math.min(500, SEARCH_EXPERIMENTS_MAX_RESULTS);
+
   /** Options of the constructor. */
   export interface IOptions {
     api: IExperimentsApi;
   }
-}
-
-namespace Private {
-  /** How many experiments the list shows at most; the search narrows it. */
-  export const LIMIT = 500;
 }

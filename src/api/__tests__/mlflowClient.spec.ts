@@ -1,5 +1,6 @@
 import { ServerConnection } from '@jupyterlab/services';
 import { MLFLOW_ROUTES, MlflowClient } from '../mlflowClient';
+import { SEARCH_EXPERIMENTS_MAX_RESULTS } from '../mlflowTypes';
 import { ABORTED, ApiError } from '../request';
 
 const BASE = 'http://localhost:8888/user/a%40b/';
@@ -74,11 +75,11 @@ describe('MlflowClient on the wire', () => {
       }
     ],
     [
-      'searchExperiments with no options',
+      'searchExperiments with no options asks for a bounded page',
       c => c.searchExperiments(),
       'POST',
       'api/2.0/mlflow/experiments/search',
-      {}
+      { max_results: SEARCH_EXPERIMENTS_MAX_RESULTS }
     ],
     [
       'getExperiment',

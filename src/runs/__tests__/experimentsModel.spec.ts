@@ -1,4 +1,7 @@
-import { IExperiment } from '../../api/mlflowTypes';
+import {
+  IExperiment,
+  SEARCH_EXPERIMENTS_MAX_RESULTS
+} from '../../api/mlflowTypes';
 import { ExperimentsModel, IExperimentsApi } from '../experimentsModel';
 
 function fakeApi(): IExperimentsApi & { log: string[] } {
@@ -86,5 +89,33 @@ describe('ExperimentsModel', () => {
     const model = new ExperimentsModel({ api });
     await model.refresh();
     expect(model.state).toEqual({ kind: 'error', message: 'refused' });
+  });
+
+  it('asks for one bounded page and says when MLflow has more', async () => {
+    const api = fakeApi();
+    const sent: (number | undefined)[] = [];
+    const many: IExperiment[] = Array.from(
+      { length: ExperimentsModel.LIMIT },
+      (_, i) => ({
+        experiment_id: String(i),
+        name: `e${i}`,
+        lifecycle_stage: 'active',
+        tags: []
+      })
+    );
+    api.searchExperiments = async options => {
+      sent.push(options.maxResults);
+      return { experiments: many, next_page_token: 'more' };
+    };
+    const model = new ExperimentsModel({ api });
+    await model.refresh();
+    expect(sent).toEqual([ExperimentsModel.LIMIT]);
+    expect(ExperimentsModel.LIMIT).toBeLessThanOrEqual(
+      SEARCH_EXPERIMENTS_MAX_RESULTS
+    );
+    expect(model.state).toMatchObject({ kind: 'ready', more: true });
+    api.searchExperiments = async () => ({ experiments: many.slice(0, 3) });
+    await model.refresh();
+    expect(model.state).toMatchObject({ kind: 'ready', more: false });
   });
 });
