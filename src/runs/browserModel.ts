@@ -108,6 +108,10 @@ export class RunsBrowserModel {
       return;
     }
     this._api = workspace?.url ? this._apiFor(workspace.id) : null;
+    if (workspace && this._wanted?.workspaceId !== workspace.id) {
+      // The restored experiment belongs to another workspace.
+      this._wanted = null;
+    }
     this._experimentId = null;
     this._details = null;
     this._sweep = null;
@@ -161,6 +165,24 @@ export class RunsBrowserModel {
     );
     this._emit();
     return this.table.setExperiments([experimentId]);
+  }
+
+  /**
+   * Open an experiment of a workspace now, or once that workspace is browsed: a restored layout
+   * names its experiment before the workspace list has loaded. When the experiment is no longer
+   * listed, the usual default (the notebook's experiment, else the first) opens instead.
+   *
+   * @param experimentId - the experiment
+   * @param workspaceId - its workspace; the browsed one when omitted
+   */
+  requestExperiment(experimentId: string, workspaceId?: string): void {
+    const id = workspaceId ?? this._workspace?.id;
+    if (this._api && id === this._workspace?.id) {
+      this._wanted = null;
+      void this.openExperiment(experimentId);
+      return;
+    }
+    this._wanted = id ? { workspaceId: id, experimentId } : null;
   }
 
   /** Which view the main area shows. */
@@ -388,7 +410,10 @@ export class RunsBrowserModel {
     return this._api;
   }
 
-  /** Open the notebook's experiment, else the first listed one, when none is open. */
+  /**
+   * Open the requested (restored) experiment, else the notebook's, else the first listed one,
+   * when none is open.
+   */
   private _chooseDefault(): void {
     const state = this.experiments.state;
     if (
@@ -398,10 +423,13 @@ export class RunsBrowserModel {
     ) {
       return;
     }
-    const mine = state.experiments.find(
-      e => e.name === this._notebookExperiment
-    );
-    void this.openExperiment((mine ?? state.experiments[0]).experiment_id);
+    const wanted = this._wanted?.experimentId;
+    this._wanted = null;
+    const chosen =
+      state.experiments.find(e => e.experiment_id === wanted) ??
+      state.experiments.find(e => e.name === this._notebookExperiment) ??
+      state.experiments[0];
+    void this.openExperiment(chosen.experiment_id);
   }
 
   /** With no configured columns, show the first metrics and params the runs have. */
@@ -440,6 +468,8 @@ export class RunsBrowserModel {
   private _workspace: IWorkspace | null = null;
   private _notebookExperiment: string | null = null;
   private _experimentId: string | null = null;
+  /** An experiment to open once its workspace is browsed. */
+  private _wanted: { workspaceId: string; experimentId: string } | null = null;
   private _details: { runId: string; state: Loadable<IRunDetails> } | null =
     null;
   private _sweep: { parent: IRun; state: Loadable<IRun[]> } | null = null;

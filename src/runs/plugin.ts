@@ -1,5 +1,6 @@
 import {
   ILabShell,
+  ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
@@ -9,7 +10,8 @@ import {
   InputDialog,
   MainAreaWidget,
   showDialog,
-  showErrorMessage
+  showErrorMessage,
+  WidgetTracker
 } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
@@ -40,7 +42,13 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
   description: 'Browse experiments and runs, compare runs and sweeps.',
   autoStart: true,
   requires: [IWorkspaceClient, IWorkspaceSelection],
-  optional: [ICommandPalette, ISettingRegistry, ITranslator, ILabShell],
+  optional: [
+    ICommandPalette,
+    ISettingRegistry,
+    ITranslator,
+    ILabShell,
+    ILayoutRestorer
+  ],
   activate: (
     app: JupyterFrontEnd,
     client: WorkspaceClient,
@@ -48,7 +56,8 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     settingRegistry: ISettingRegistry | null,
     translator: ITranslator | null,
-    labShell: ILabShell | null
+    labShell: ILabShell | null,
+    restorer: ILayoutRestorer | null
   ) => {
     translator = translator ?? nullTranslator;
     const trans = translator.load('jupyterlab_mlflow_workspace');
@@ -64,7 +73,20 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
     workspaces.changed.connect(follow);
     follow();
 
+    // Tracked so that the layout restorer reopens the browser, on its experiment, after a reload.
+    const tracker = new WidgetTracker<Widget>({ namespace: 'mlflow-runs' });
     let widget: Widget | null = null;
+    let savedExperiment: string | null = null;
+    model.changed.connect(() => {
+      if (
+        widget &&
+        !widget.isDisposed &&
+        model.experimentId !== savedExperiment
+      ) {
+        savedExperiment = model.experimentId;
+        void tracker.save(widget);
+      }
+    });
     const open = () => {
       if (!widget || widget.isDisposed) {
         const content = new RunsBrowser({
@@ -90,6 +112,8 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
         }
         // The model outlives the widget: closing the tab only stops refreshing.
         widget.disposed.connect(() => model.stopRefresh());
+        savedExperiment = model.experimentId;
+        void tracker.add(widget);
       }
       app.shell.activateById(widget.id);
     };
@@ -107,8 +131,45 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
         'Browse experiments and runs of the selected workspace'
       ),
       icon: workspaceIcon,
-      execute: open
+      describedBy: {
+        args: {
+          type: 'object',
+          properties: {
+            experimentId: {
+              type: 'string',
+              description: trans.__('The experiment to show')
+            },
+            workspaceId: {
+              type: 'string',
+              description: trans.__(
+                'The workspace of the experiment (the selected one when omitted)'
+              )
+            }
+          }
+        }
+      },
+      execute: args => {
+        const experimentId = args.experimentId as string | undefined;
+        if (experimentId) {
+          // A restored layout stores '' for "none".
+          model.requestExperiment(
+            experimentId,
+            (args.workspaceId as string | undefined) || undefined
+          );
+        }
+        open();
+      }
     });
+    if (restorer) {
+      void restorer.restore(tracker, {
+        command: CommandIDs.openRunsBrowser,
+        args: () => ({
+          experimentId: model.experimentId ?? '',
+          workspaceId: model.workspace?.id ?? ''
+        }),
+        name: () => 'runs'
+      });
+    }
     commands.addCommand(CommandIDs.refreshRuns, {
       label: trans.__('Refresh Runs'),
       isEnabled: () => model.experimentId !== null,

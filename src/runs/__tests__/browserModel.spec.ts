@@ -228,6 +228,52 @@ describe('RunsBrowserModel', () => {
     model.dispose();
   });
 
+  it('opens a restored experiment once its workspace is browsed', async () => {
+    const api = fakeApi(runs);
+    const model = new RunsBrowserModel({ apiFor: () => api });
+    // After a reload the restorer names the experiment before the workspace list is loaded.
+    model.setWorkspace(null);
+    model.requestExperiment('0', 'team');
+    model.setNotebookExperiment('mine');
+    expect(model.experimentId).toBeNull();
+    model.setWorkspace(workspace);
+    await flush();
+    await flush();
+    expect(model.experimentId).toBe('0');
+    model.dispose();
+  });
+
+  it('ignores a restored experiment of another workspace, and one no longer listed', async () => {
+    const api = fakeApi(runs);
+    const other = new RunsBrowserModel({ apiFor: () => api });
+    other.requestExperiment('0', 'elsewhere');
+    other.setNotebookExperiment('mine');
+    other.setWorkspace(workspace);
+    await flush();
+    await flush();
+    expect(other.experimentId).toBe('1');
+    other.dispose();
+    const gone = new RunsBrowserModel({ apiFor: () => api });
+    gone.requestExperiment('42', 'team');
+    gone.setWorkspace(workspace);
+    await flush();
+    await flush();
+    expect(gone.experimentId).toBe('0');
+    gone.dispose();
+  });
+
+  it('opens a requested experiment of the browsed workspace at once', async () => {
+    const api = fakeApi(runs);
+    const model = new RunsBrowserModel({ apiFor: () => api });
+    model.setWorkspace(workspace);
+    await flush();
+    await flush();
+    expect(model.experimentId).toBe('0');
+    model.requestExperiment('1');
+    expect(model.experimentId).toBe('1');
+    model.dispose();
+  });
+
   it('does not browse a workspace the server cannot reach', () => {
     const api = fakeApi(runs);
     const model = new RunsBrowserModel({ apiFor: () => api });
