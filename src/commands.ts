@@ -33,4 +33,5 @@ export namespace CommandIDs {
   export const clearRunSelection = 'mlflow-workspace:clear-run-selection';
   export const showSweep = 'mlflow-workspace:show-sweep';
   export const openRunInMlflowUi = 'mlflow-workspace:open-run-in-mlflow-ui';
+  export const chooseRunColumns = 'mlflow-workspace:choose-run-columns';
 }

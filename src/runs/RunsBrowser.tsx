@@ -174,7 +174,9 @@ function RunsPane(props: {
   const [topN, setTopN] = React.useState(5);
   const [topMetric, setTopMetric] = React.useState('');
   const [lower, setLower] = React.useState(true);
-  React.useEffect(() => setFilter(table.filter), [model.experimentId]);
+  React.useEffect(() => {
+    setFilter(table.filter);
+  }, [model.experimentId]);
   const state = table.state;
   const experiment = model.experimentId
     ? model.experiments.find(model.experimentId)
@@ -268,6 +270,16 @@ function RunsPane(props: {
           onClick={() => void commands.execute(CommandIDs.refreshRuns)}
         >
           {trans.__('Refresh')}
+        </button>
+        <button
+          type="button"
+          className="jp-Button jp-mod-styled jp-mod-minimal"
+          title={trans.__(
+            'Choose the metric and parameter columns of the run table'
+          )}
+          onClick={() => void commands.execute(CommandIDs.chooseRunColumns)}
+        >
+          {trans.__('Columns…')}
         </button>
         <UpdatedAgo at={table.updatedAt} trans={trans} />
       </form>

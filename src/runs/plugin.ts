@@ -27,6 +27,8 @@ import {
   IRunsSettings,
   RunsBrowserModel
 } from './browserModel';
+import { ColumnChoiceModel, columnCandidates } from './columnChoice';
+import { ColumnChoiceBody } from './ColumnChoiceDialog';
 import { uiLink } from './links';
 import { RunsBrowser } from './RunsBrowser';
 
@@ -70,6 +72,21 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
       model.setWorkspace(workspaces.selected);
       model.setNotebookExperiment(workspaces.notebookExperiment);
     };
+    // A restored layout names its workspace before the workspace list has loaded: select it
+    // once listed, ahead of `follow`, so that the browser never starts on another one.
+    let restoreWorkspace: string | null = null;
+    const selectRestored = () => {
+      const list = workspaces.workspaces;
+      if (!restoreWorkspace || list.kind !== 'ready') {
+        return;
+      }
+      const id = restoreWorkspace;
+      restoreWorkspace = null;
+      if (list.value.some(w => w.id === id)) {
+        workspaces.select(id);
+      }
+    };
+    workspaces.changed.connect(selectRestored);
     workspaces.changed.connect(follow);
     follow();
 
@@ -118,6 +135,9 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
       app.shell.activateById(widget.id);
     };
 
+    // Loaded below; the column picker writes through it so the choice shows in the Settings Editor.
+    let settings: ISettingRegistry.ISettings | null = null;
+
     const experimentArg = (args: any): string | null =>
       (args.experimentId as string | undefined) ?? model.experimentId;
     const experimentName = (id: string) =>
@@ -150,12 +170,14 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
       },
       execute: args => {
         const experimentId = args.experimentId as string | undefined;
+        // A restored layout stores '' for "none".
+        const workspaceId = (args.workspaceId as string | undefined) || null;
         if (experimentId) {
-          // A restored layout stores '' for "none".
-          model.requestExperiment(
-            experimentId,
-            (args.workspaceId as string | undefined) || undefined
-          );
+          model.requestExperiment(experimentId, workspaceId ?? undefined);
+        }
+        if (workspaceId && workspaceId !== workspaces.selectedId) {
+          restoreWorkspace = workspaceId;
+          selectRestored();
         }
         open();
       }
@@ -345,6 +367,51 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
         }
       }
     });
+    commands.addCommand(CommandIDs.chooseRunColumns, {
+      label: trans.__('Choose Run Columns…'),
+      caption: trans.__(
+        'Choose the metric and parameter columns of the run table'
+      ),
+      isEnabled: () => model.experimentId !== null,
+      execute: async () => {
+        const shown = {
+          metrics: model.table.metricKeys,
+          params: model.table.paramKeys
+        };
+        const choice = new ColumnChoiceModel({
+          candidates: columnCandidates(model.table.runs, shown),
+          chosen: shown
+        });
+        const answer = await showDialog({
+          title: trans.__('Run table columns'),
+          body: new ColumnChoiceBody(choice, trans),
+          buttons: [
+            Dialog.cancelButton(),
+            Dialog.okButton({ label: trans.__('Apply') })
+          ],
+          focusNodeSelector: 'input[type="search"]'
+        });
+        if (!answer.button.accept || !answer.value) {
+          return;
+        }
+        const { metrics, params } = answer.value;
+        if (!settings) {
+          // No settings registry (an embedding app): this session only, nothing stored.
+          model.setSettings({ metricColumns: metrics, paramColumns: params });
+          return;
+        }
+        try {
+          // Params first: the metric list decides whether params are used at all.
+          await settings.set('paramColumns', params);
+          await settings.set('metricColumns', metrics);
+        } catch (error) {
+          await showErrorMessage(
+            trans.__('Could not save the run columns'),
+            error as Error
+          );
+        }
+      }
+    });
     model.changed.connect(() => commands.notifyCommandChanged());
     model.table.changed.connect(() => commands.notifyCommandChanged());
 
@@ -361,7 +428,8 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
         CommandIDs.compareRuns,
         CommandIDs.clearRunSelection,
         CommandIDs.showSweep,
-        CommandIDs.openRunInMlflowUi
+        CommandIDs.openRunInMlflowUi,
+        CommandIDs.chooseRunColumns
       ]) {
         palette.addItem({ command, category, args: { isPalette: true } });
       }
@@ -370,14 +438,15 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
     if (settingRegistry) {
       void settingRegistry
         .load(PLUGIN_ID)
-        .then(settings => {
+        .then(loaded => {
+          settings = loaded;
           const apply = () =>
             model.setSettings({
               ...DEFAULT_SETTINGS,
-              ...(settings.composite as Partial<IRunsSettings>)
+              ...(loaded.composite as Partial<IRunsSettings>)
             });
           apply();
-          settings.changed.connect(apply);
+          loaded.changed.connect(apply);
         })
         .catch(reason =>
           console.warn(`${PLUGIN_ID}: settings not loaded`, reason)

@@ -234,5 +234,20 @@ test.describe('Run browser', () => {
       'data-line-count',
       String(CHILDREN)
     );
+
+    // After a reload the layout restorer brings the browser back (not the launcher, which
+    // Galata's reload waits for), on the same workspace and experiment.
+    // Galata's reload takes waitForIsReady at run time; its fixture type is Playwright's.
+    const galataReload = page.reload as (options: {
+      waitForIsReady: boolean;
+    }) => Promise<unknown>;
+    await galataReload.call(page, { waitForIsReady: false });
+    await expect(browser).toBeVisible({ timeout: 60_000 });
+    await expect(
+      browser.getByRole('button', { name: experiment, exact: true })
+    ).toHaveAttribute('aria-current', 'true', { timeout: 60_000 });
+    await expect(grid).toHaveAttribute('aria-rowcount', String(TOP + 2), {
+      timeout: 60_000
+    });
   });
 });
