@@ -1,13 +1,44 @@
-import { Dialog } from '@jupyterlab/apputils';
+import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
+import { IRun } from '../api/mlflowTypes';
 import {
+  columnCandidates,
   ColumnChoiceModel,
   ColumnKind,
   IColumnChoice,
   MAX_COLUMNS
 } from './columnChoice';
+
+/**
+ * Ask which metric and param columns to show, offering the keys of the loaded runs.
+ *
+ * @param runs - the loaded runs
+ * @param shown - the columns shown now
+ * @param trans - the translation bundle
+ * @returns the choice, or null when cancelled
+ */
+export async function chooseColumns(
+  runs: IRun[],
+  shown: IColumnChoice,
+  trans: TranslationBundle
+): Promise<IColumnChoice | null> {
+  const model = new ColumnChoiceModel({
+    candidates: columnCandidates(runs, shown),
+    chosen: shown
+  });
+  const answer = await showDialog({
+    title: trans.__('Run table columns'),
+    body: new ColumnChoiceBody(model, trans),
+    buttons: [
+      Dialog.cancelButton(),
+      Dialog.okButton({ label: trans.__('Apply') })
+    ],
+    focusNodeSelector: 'input[type="search"]'
+  });
+  return answer.button.accept ? answer.value : null;
+}
 
 /**
  * The body of the "Choose Run Columns" dialog: a search and two lists of check boxes. It renders

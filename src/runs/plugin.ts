@@ -27,8 +27,7 @@ import {
   IRunsSettings,
   RunsBrowserModel
 } from './browserModel';
-import { ColumnChoiceModel, columnCandidates } from './columnChoice';
-import { ColumnChoiceBody } from './ColumnChoiceDialog';
+import { chooseColumns } from './ColumnChoiceDialog';
 import { uiLink } from './links';
 import { RunsBrowser } from './RunsBrowser';
 
@@ -374,27 +373,15 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
       ),
       isEnabled: () => model.experimentId !== null,
       execute: async () => {
-        const shown = {
-          metrics: model.table.metricKeys,
-          params: model.table.paramKeys
-        };
-        const choice = new ColumnChoiceModel({
-          candidates: columnCandidates(model.table.runs, shown),
-          chosen: shown
-        });
-        const answer = await showDialog({
-          title: trans.__('Run table columns'),
-          body: new ColumnChoiceBody(choice, trans),
-          buttons: [
-            Dialog.cancelButton(),
-            Dialog.okButton({ label: trans.__('Apply') })
-          ],
-          focusNodeSelector: 'input[type="search"]'
-        });
-        if (!answer.button.accept || !answer.value) {
+        const answer = await chooseColumns(
+          model.table.runs,
+          { metrics: model.table.metricKeys, params: model.table.paramKeys },
+          trans
+        );
+        if (!answer) {
           return;
         }
-        const { metrics, params } = answer.value;
+        const { metrics, params } = answer;
         if (!settings) {
           // No settings registry (an embedding app): this session only, nothing stored.
           model.setSettings({ metricColumns: metrics, paramColumns: params });

@@ -249,5 +249,35 @@ test.describe('Run browser', () => {
     await expect(grid).toHaveAttribute('aria-rowcount', String(TOP + 2), {
       timeout: 60_000
     });
+
+    // Columns: untick a parameter with the keyboard; the choice is a setting and survives a
+    // reload.
+    const header = (id: string) =>
+      browser.locator(`[role="columnheader"][data-column="${id}"]`);
+    await expect(header('param:model')).toHaveCount(1);
+    await browser.getByRole('button', { name: 'Columns…' }).click();
+    const dialog = page.getByRole('dialog');
+    const modelBox = dialog
+      .getByRole('group', { name: 'Parameters' })
+      .getByRole('checkbox', { name: 'model', exact: true });
+    await expect(modelBox).toBeChecked();
+    const dialogAxe = await new AxeBuilder({ page })
+      .include('.jp-mlflow-ColumnChoice')
+      .analyze();
+    expect(dialogAxe.violations.map(v => `${v.id}: ${v.nodes.length}`)).toEqual(
+      []
+    );
+    await modelBox.focus();
+    await page.keyboard.press('Space');
+    await expect(modelBox).not.toBeChecked();
+    await dialog.getByRole('button', { name: 'Apply' }).click();
+    await expect(header('param:model')).toHaveCount(0);
+    await expect(header('param:lr')).toHaveCount(1);
+    await galataReload.call(page, { waitForIsReady: false });
+    await expect(grid).toHaveAttribute('aria-rowcount', String(TOP + 2), {
+      timeout: 60_000
+    });
+    await expect(header('param:lr')).toHaveCount(1);
+    await expect(header('param:model')).toHaveCount(0);
   });
 });
