@@ -36,7 +36,9 @@ def experiments(db):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=5078)
-    parser.add_argument("--db", default=os.path.join(HERE, "..", ".build", "bench", "mlflow-10k.db"))
+    parser.add_argument(
+        "--db", default=os.path.join(HERE, "..", ".build", "bench", "mlflow-10k.db")
+    )
     parser.add_argument("--runs", type=int, default=10_000)
     parser.add_argument("--trials", type=int, default=200)
     args = parser.parse_args()
@@ -64,7 +66,8 @@ def main():
         "--artifacts-destination", os.path.join(tmp, "artifacts"),
     ]  # fmt: skip
     print(" ".join(command), flush=True)
-    os.execv(sys.executable, command)
+    # Replace this process, so that stopping it (Playwright does) stops the server.
+    os.execv(sys.executable, command)  # noqa: S606 - fixed argv, no shell
 
 
 if __name__ == "__main__":

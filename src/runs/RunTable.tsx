@@ -47,6 +47,15 @@ export function RunTable(props: {
     Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN
   );
 
+  // One callback for every row, stable across renders, so that a scroll re-renders only the rows
+  // that come into view (RunRow is memoised); a new closure per row would re-render all of them.
+  const openRef = React.useRef(onOpen);
+  openRef.current = onOpen;
+  const onOpenRow = React.useCallback((index: number, runId: string) => {
+    setCursor(index);
+    openRef.current(runId);
+  }, []);
+
   const onScroll = (event: React.UIEvent<HTMLDivElement>) => {
     const node = event.currentTarget;
     setScrollTop(node.scrollTop);
@@ -196,8 +205,7 @@ export function RunTable(props: {
               cursor={cursor === first + i}
               model={model}
               trans={trans}
-              onOpen={onOpen}
-              onFocus={() => setCursor(first + i)}
+              onOpen={onOpenRow}
             />
           ))}
         </div>
@@ -206,7 +214,11 @@ export function RunTable(props: {
   );
 }
 
-function RunRow(props: {
+/**
+ * One row. Memoised: while scrolling, rows that stay in view keep their props (the row objects,
+ * the column list and the callback are stable), so React renders only the rows coming into view.
+ */
+function RunRowView(props: {
   row: IRow;
   index: number;
   columns: IColumn[];
@@ -216,8 +228,7 @@ function RunRow(props: {
   cursor: boolean;
   model: RunTableModel;
   trans: TranslationBundle;
-  onOpen: (runId: string) => void;
-  onFocus: () => void;
+  onOpen: (index: number, runId: string) => void;
 }): JSX.Element {
   const { row, model, trans } = props;
   const id = row.run.info.run_id;
@@ -241,10 +252,7 @@ function RunRow(props: {
         height: ROW_HEIGHT,
         gridTemplateColumns: props.gridTemplateColumns
       }}
-      onClick={() => {
-        props.onFocus();
-        props.onOpen(id);
-      }}
+      onClick={() => props.onOpen(props.index, id)}
     >
       <span role="gridcell">
         <input
@@ -273,6 +281,8 @@ function RunRow(props: {
     </div>
   );
 }
+
+const RunRow = React.memo(RunRowView);
 
 function NameCell(props: {
   row: IRow;
@@ -337,14 +347,22 @@ function formatCell(
   }
   switch (column.id) {
     case 'attr:start':
-      return new Date(value as number).toLocaleString(undefined, {
-        dateStyle: 'short',
-        timeStyle: 'short'
-      });
+      return Private.startFormat.format(value as number);
     case 'attr:duration':
       return formatDuration(value as number);
     case 'attr:status':
       return trans.__(String(value));
   }
   return typeof value === 'number' ? formatNumber(value) : value;
+}
+
+namespace Private {
+  /**
+   * One formatter for every start cell: `Date.toLocaleString` with options builds a new ICU
+   * formatter per call, which is most of a row's render time.
+   */
+  export const startFormat = new Intl.DateTimeFormat(undefined, {
+    dateStyle: 'short',
+    timeStyle: 'short'
+  });
 }

@@ -109,15 +109,19 @@ export class RunTableModel {
 
   /** The columns: name, status, the chosen metrics and params, then other attributes. */
   get columns(): IColumn[] {
-    // Name and status first, then what runs are compared by, then the other attributes.
-    const [status, name, ...rest] = ATTRIBUTE_COLUMNS;
-    return [
-      name,
-      status,
-      ...this._metricKeys.map(k => keyColumn('metric', k)),
-      ...this._paramKeys.map(k => keyColumn('param', k)),
-      ...rest
-    ];
+    // The same array until the keys change: the table's memoised rows compare it by identity.
+    if (!this._columns) {
+      // Name and status first, then what runs are compared by, then the other attributes.
+      const [status, name, ...rest] = ATTRIBUTE_COLUMNS;
+      this._columns = [
+        name,
+        status,
+        ...this._metricKeys.map(k => keyColumn('metric', k)),
+        ...this._paramKeys.map(k => keyColumn('param', k)),
+        ...rest
+      ];
+    }
+    return this._columns;
   }
 
   /** Metric keys shown as columns. */
@@ -139,13 +143,14 @@ export class RunTableModel {
   setColumns(metrics: string[], params: string[]): void {
     this._metricKeys = [...metrics];
     this._paramKeys = [...params];
+    this._columns = null;
     this._changed.emit();
   }
 
   /** The visible rows: top-level runs, with the children of expanded sweep parents below. */
   get rows(): IRow[] {
     if (!this._rows) {
-      this._rows = Private.group(this._runs, this._expanded);
+      this._rows = Private.group(this._runs, this._expanded, this._parents);
     }
     return this._rows;
   }
@@ -201,6 +206,8 @@ export class RunTableModel {
     this._experimentIds = [...experimentIds];
     this._selection.clear();
     this._expanded.clear();
+    this._parents.clear();
+    this._askedParents.clear();
     return this.reload();
   }
 
@@ -414,6 +421,7 @@ export class RunTableModel {
   findRun(runId: string): IRun | undefined {
     return (
       this._runs.find(r => r.info.run_id === runId) ??
+      this._parents.get(runId) ??
       this._extra.find(r => r.info.run_id === runId)
     );
   }
@@ -497,6 +505,57 @@ export class RunTableModel {
     this._updatedAt = Date.now();
     this._state = { kind: 'ready' };
     this._changed.emit();
+    void this._loadParents();
+  }
+
+  /**
+   * Fetch the sweep parents that loaded children point to but no loaded page holds. A sweep's
+   * parent starts before its trials, so in MLflow's default order (newest first) it comes after
+   * all of them: without this, the first pages of a 200-trial sweep would show 200 loose rows.
+   * The parent heads its group even when it does not match the filter (as in MLflow's UI). A
+   * failure leaves the children at the top level, as they were.
+   */
+  private async _loadParents(): Promise<void> {
+    const loaded = new Set(this._runs.map(r => r.info.run_id));
+    const missing = new Set<string>();
+    for (const run of this._runs) {
+      const parent = Private.parentOf(run);
+      // Only ids MLflow could have made: the id goes into a filter string.
+      if (
+        parent &&
+        !loaded.has(parent) &&
+        !this._askedParents.has(parent) &&
+        Private.RUN_ID.test(parent)
+      ) {
+        missing.add(parent);
+        this._askedParents.add(parent);
+      }
+    }
+    const experiments = this._experimentIds;
+    const ids = [...missing];
+    for (let i = 0; i < ids.length; i += Private.PARENT_BATCH) {
+      const batch = ids.slice(i, i + Private.PARENT_BATCH);
+      let page: ISearchRunsResponse;
+      try {
+        page = await this._search({
+          experimentIds: experiments,
+          filter: `attributes.run_id IN (${batch.map(id => `'${id}'`).join(', ')})`,
+          maxResults: batch.length
+        });
+      } catch {
+        continue;
+      }
+      if (experiments !== this._experimentIds || this._isDisposed) {
+        return;
+      }
+      for (const run of page.runs) {
+        this._parents.set(run.info.run_id, run);
+      }
+      if (page.runs.length) {
+        this._rows = null;
+        this._changed.emit();
+      }
+    }
   }
 
   /** Drop runs that left the table from the selection and the expanded sweeps. */
@@ -567,6 +626,10 @@ export class RunTableModel {
   private _runs: IRun[] = [];
   private _extra: IRun[] = [];
   private _rows: IRow[] | null = null;
+  // Sweep parents fetched on their own (see _loadParents), and every parent id asked for.
+  private _parents = new Map<string, IRun>();
+  private _askedParents = new Set<string>();
+  private _columns: IColumn[] | null = null;
   private _nextToken: string | undefined;
   private _pending: Promise<ISearchRunsResponse> | null = null;
   private _controller: AbortController | null = null;
@@ -691,25 +754,71 @@ namespace Private {
    * Group sweep children under their parent when the parent is loaded; children whose parent is
    * not loaded (yet) stay top-level so that nothing disappears.
    */
-  export function group(runs: IRun[], expanded: Set<string>): IRow[] {
-    const ids = new Set(runs.map(r => r.info.run_id));
+  /** Ids of runs MLflow makes (hex; also the dashes of UUIDs elsewhere). */
+  export const RUN_ID = /^[0-9A-Za-z_-]{1,64}$/;
+
+  /** Parents asked for per request. */
+  export const PARENT_BATCH = 100;
+
+  /** The sweep parent a run names, if any (not itself). */
+  export function parentOf(run: IRun): string | undefined {
+    const parent = run.data.tags.find(t => t.key === PARENT_TAG)?.value;
+    return parent && parent !== run.info.run_id ? parent : undefined;
+  }
+
+  /**
+   * Rows from runs in table order: a child of a known parent (loaded, or in `parents`) folds
+   * under it, and the parent's row stands where the first of its group does (usually its newest
+   * trial; the parent itself starts first and so sorts last by start time). Nested sweeps fold
+   * under their top-most known ancestor, so that no run gets two rows.
+   */
+  export function group(
+    runs: IRun[],
+    expanded: Set<string>,
+    parents: Map<string, IRun> = new Map()
+  ): IRow[] {
+    const byId = new Map(runs.map(r => [r.info.run_id, r]));
+    const lookup = (id: string) => byId.get(id) ?? parents.get(id);
+    const known = (run: IRun) => {
+      let root: string | undefined;
+      const seen = new Set([run.info.run_id]);
+      for (let at = run; ;) {
+        const parent = parentOf(at);
+        const next = parent !== undefined ? lookup(parent) : undefined;
+        if (!next || seen.has(parent!)) {
+          return root;
+        }
+        seen.add(parent!);
+        root = parent;
+        at = next;
+      }
+    };
     const children = new Map<string, IRun[]>();
-    const top: IRun[] = [];
     for (const run of runs) {
-      const parent = run.data.tags.find(t => t.key === PARENT_TAG)?.value;
-      if (parent && parent !== run.info.run_id && ids.has(parent)) {
+      const parent = known(run);
+      if (parent) {
         const list = children.get(parent) ?? [];
         list.push(run);
         children.set(parent, list);
-      } else {
-        top.push(run);
       }
     }
     const rows: IRow[] = [];
-    for (const run of top) {
-      const kids = children.get(run.info.run_id) ?? [];
-      const open = kids.length > 0 && expanded.has(run.info.run_id);
-      rows.push({ run, depth: 0, childCount: kids.length, expanded: open });
+    const placed = new Set<string>();
+    for (const run of runs) {
+      const headId = known(run) ?? run.info.run_id;
+      if (placed.has(headId)) {
+        continue;
+      }
+      placed.add(headId);
+      const head = lookup(headId)!;
+      const kids = children.get(headId) ?? [];
+      const open = kids.length > 0 && expanded.has(headId);
+      rows.push({
+        run: head,
+        depth: 0,
+        childCount: kids.length,
+        expanded: open
+      });
       if (open) {
         for (const kid of kids) {
           rows.push({ run: kid, depth: 1, childCount: 0, expanded: false });

@@ -55,7 +55,8 @@ export function makeRun(
 
 /**
  * A fake `runs/search` over a fixed list: pages by offset tokens like MLflow, orders by one
- * `metrics.`/`attributes.start_time` key, filters `metrics.<k> < <n>` only, and answers 400
+ * `metrics.`/`attributes.start_time` key, filters `metrics.<k> < <n>` and
+ * `attributes.run_id IN ('a', 'b')` only, and answers 400
  * INVALID_PARAMETER_VALUE to a filter containing `bad`.
  */
 export function fakeSearch(runs: IRun[]): {
@@ -77,6 +78,11 @@ export function fakeSearch(runs: IRun[]): {
     }
     let list = [...runs];
     const lt = options.filter?.match(/^metrics\.(\w+) < ([\d.]+)$/);
+    const ids = options.filter?.match(/^attributes\.run_id IN \((.*)\)$/);
+    if (ids) {
+      const wanted = ids[1].split(', ').map(id => id.slice(1, -1));
+      list = list.filter(r => wanted.includes(r.info.run_id));
+    }
     if (lt) {
       list = list.filter(r =>
         r.data.metrics.some(m => m.key === lt[1] && m.value < Number(lt[2]))

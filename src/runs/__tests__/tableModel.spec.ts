@@ -456,3 +456,84 @@ describe('RunTableModel sweeps and selection', () => {
     expect(model.selection).toEqual([]);
   });
 });
+
+describe('RunTableModel sweep parents beyond the loaded pages', () => {
+  /**
+   * A realistic sweep: the parent starts first, so in MLflow's default order (newest first) its
+   * 120 trials come before it and it is not on the first page.
+   */
+  function sweep() {
+    const parent = makeRun('parent', { start: 0, name: 'sweep' });
+    const trials = Array.from({ length: 120 }, (_, i) =>
+      makeRun(`t${i}`, {
+        start: 1000 + i,
+        tags: { 'mlflow.parentRunId': 'parent' }
+      })
+    );
+    const solo = makeRun('solo', { start: 5000 });
+    // The fake answers in list order: MLflow's default, newest first.
+    return [solo, ...trials.reverse(), parent];
+  }
+
+  it('fetches the parent of loaded trials and folds them under it, where the newest trial is', async () => {
+    const { search, calls } = fakeSearch(sweep());
+    const model = new RunTableModel({ search });
+    await model.setExperiments(['1']);
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(model.runs).toHaveLength(50);
+    expect(calls[1]).toMatchObject({
+      filter: "attributes.run_id IN ('parent')",
+      maxResults: 1
+    });
+    expect(model.rows.map(r => [r.run.info.run_id, r.childCount])).toEqual([
+      ['solo', 0],
+      ['parent', 49]
+    ]);
+    expect(model.findRun('parent')?.info.run_name).toBe('sweep');
+    model.toggleExpanded('parent');
+    expect(model.rows[2].run.info.run_id).toBe('t119');
+    expect(model.rows[2].depth).toBe(1);
+  });
+
+  it('keeps one row per run once the parent arrives with a page, and asks for it once', async () => {
+    const { search, calls } = fakeSearch(sweep());
+    const model = new RunTableModel({ search, pageSize: 100 });
+    await model.setExperiments(['1']);
+    await model.loadMore();
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(model.complete).toBe(true);
+    const ids = model.rows.map(r => r.run.info.run_id);
+    expect(ids).toEqual(['solo', 'parent']);
+    expect(model.rows[1].childCount).toBe(120);
+    expect(calls.filter(c => c.filter?.includes('run_id IN'))).toHaveLength(1);
+  });
+
+  it('folds nested sweeps under the top-most parent without showing a run twice', async () => {
+    const list = [
+      makeRun('c', { start: 3, tags: { 'mlflow.parentRunId': 'b' } }),
+      makeRun('b', { start: 2, tags: { 'mlflow.parentRunId': 'a' } }),
+      makeRun('a', { start: 1 })
+    ];
+    const { search } = fakeSearch(list);
+    const model = new RunTableModel({ search });
+    await model.setExperiments(['1']);
+    model.toggleExpanded('a');
+    expect(model.rows.map(r => `${r.depth}:${r.run.info.run_id}`)).toEqual([
+      '0:a',
+      '1:c',
+      '1:b'
+    ]);
+  });
+
+  it('never puts a parent id that MLflow could not have made into a filter', async () => {
+    const list = [
+      makeRun('x', { tags: { 'mlflow.parentRunId': "p') OR ('1" } })
+    ];
+    const { search, calls } = fakeSearch(list);
+    const model = new RunTableModel({ search });
+    await model.setExperiments(['1']);
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(calls).toHaveLength(1);
+    expect(model.rows.map(r => r.run.info.run_id)).toEqual(['x']);
+  });
+});
