@@ -62,13 +62,18 @@ export function RunTable(props: {
     if (header.current) {
       header.current.scrollLeft = node.scrollLeft;
     }
-    if (
-      node.scrollTop + node.clientHeight >
-      node.scrollHeight - 20 * ROW_HEIGHT
-    ) {
+  };
+
+  // Near the end of the loaded rows, ask for the next page, after every render rather than in the
+  // scroll handler: at the very end no scroll event comes, so a page skipped because another
+  // request (a refresh) was in flight would otherwise never be asked for.
+  const nearEnd =
+    scrollTop + height > rows.length * ROW_HEIGHT - 20 * ROW_HEIGHT;
+  React.useEffect(() => {
+    if (nearEnd && !model.complete) {
       void model.loadMore();
     }
-  };
+  });
 
   const moveTo = (index: number) => {
     const next = Math.max(0, Math.min(rows.length - 1, index));
