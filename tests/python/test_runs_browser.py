@@ -124,6 +124,22 @@ async def test_sweep_children_by_parent_tag(jp_fetch, seeded):
     assert [r["info"]["run_id"] for r in body["runs"]] == seeded.child_ids
 
 
+async def test_parents_beyond_the_loaded_pages_by_run_id(jp_fetch, seeded):
+    # The seeded parent starts before its children, so MLflow's default order (newest first) puts
+    # it after them; the table asks for it by id, with the filter tableModel.ts sends.
+    code, first = await _search(jp_fetch, seeded, max_results=50)
+    assert code == 200
+    page = [r["info"]["run_id"] for r in first["runs"]]
+    assert seeded.parent_id not in page
+    wanted = [seeded.parent_id, seeded.run_ids[-1]]
+    code, body = await _search(
+        jp_fetch, seeded, max_results=2,
+        filter=f"attributes.run_id IN ({', '.join(repr(i) for i in wanted)})",
+    )  # fmt: skip
+    assert code == 200
+    assert {r["info"]["run_id"] for r in body["runs"]} == set(wanted)
+
+
 async def test_run_details_and_logged_models_search(jp_fetch, seeded):
     run_id = seeded.run_ids[-1]
     response = await jp_fetch(
