@@ -6,6 +6,9 @@ import { IRow, RunTableModel } from './tableModel';
 /** Height of one row in px; fixed so that only the visible window is rendered. */
 export const ROW_HEIGHT = 26;
 
+/** Runs loaded at most to fill a view whose rows are shorter than it, without scrolling. */
+const AUTO_FILL = 1000;
+
 /** Rows rendered above and below the visible window, so fast scrolling shows no gaps. */
 const OVERSCAN = 10;
 
@@ -66,11 +69,14 @@ export function RunTable(props: {
 
   // Near the end of the loaded rows, ask for the next page, after every render rather than in the
   // scroll handler: at the very end no scroll event comes, so a page skipped because another
-  // request (a refresh) was in flight would otherwise never be asked for.
+  // request (a refresh) was in flight would otherwise never be asked for. Rows shorter than the
+  // view (a sweep folds its trials into one row) fill it up to AUTO_FILL runs, not more: a sweep
+  // of 10,000 trials is not fetched whole unless the user scrolls or clicks "Load all".
   const nearEnd =
     scrollTop + height > rows.length * ROW_HEIGHT - 20 * ROW_HEIGHT;
+  const scrolled = scrollTop > 0 || model.runs.length < AUTO_FILL;
   React.useEffect(() => {
-    if (nearEnd && !model.complete) {
+    if (nearEnd && scrolled && !model.complete) {
       void model.loadMore();
     }
   });
