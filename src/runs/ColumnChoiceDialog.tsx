@@ -128,15 +128,15 @@ function KeyList(props: {
       <button
         type="button"
         className="jp-Button jp-mod-styled jp-mod-minimal"
+        aria-label={trans.__('Untick all: %1', props.legend)}
         onClick={() => model.clear(kind)}
       >
         {trans.__('Untick all')}
       </button>
-      {full && (
-        <div className="jp-mlflow-Muted" role="status">
-          {trans.__('At most %1 columns.', MAX_COLUMNS)}
-        </div>
-      )}
+      {/* Always in the page: a live region that appears already filled is often not read. */}
+      <div className="jp-mlflow-Muted" role="status">
+        {full ? trans.__('At most %1 columns.', MAX_COLUMNS) : ''}
+      </div>
       {!total && (
         <div className="jp-mlflow-Muted">
           {trans.__('The loaded runs have none.')}

@@ -6,7 +6,7 @@ import { IRow, RunTableModel } from './tableModel';
 /** Height of one row in px; fixed so that only the visible window is rendered. */
 export const ROW_HEIGHT = 26;
 
-/** Runs loaded at most to fill a view whose rows are shorter than it, without scrolling. */
+/** Runs loaded at most without a scroll while the end of the rows stays in view. */
 const AUTO_FILL = 1000;
 
 /** Rows rendered above and below the visible window, so fast scrolling shows no gaps. */
@@ -59,8 +59,10 @@ export function RunTable(props: {
     openRef.current(runId);
   }, []);
 
+  const runsAtScroll = React.useRef(0);
   const onScroll = (event: React.UIEvent<HTMLDivElement>) => {
     const node = event.currentTarget;
+    runsAtScroll.current = model.runs.length;
     setScrollTop(node.scrollTop);
     if (header.current) {
       header.current.scrollLeft = node.scrollLeft;
@@ -69,14 +71,15 @@ export function RunTable(props: {
 
   // Near the end of the loaded rows, ask for the next page, after every render rather than in the
   // scroll handler: at the very end no scroll event comes, so a page skipped because another
-  // request (a refresh) was in flight would otherwise never be asked for. Rows shorter than the
-  // view (a sweep folds its trials into one row) fill it up to AUTO_FILL runs, not more: a sweep
-  // of 10,000 trials is not fetched whole unless the user scrolls or clicks "Load all".
+  // request (a refresh) was in flight would otherwise never be asked for. Pages whose runs fold
+  // into a row already shown (a sweep's trials) add no rows, so the end stays in view: at most
+  // AUTO_FILL runs load that way after the last scroll, and a sweep of 10,000 trials is not
+  // fetched whole unless the user keeps scrolling or clicks "Load all".
   const nearEnd =
     scrollTop + height > rows.length * ROW_HEIGHT - 20 * ROW_HEIGHT;
-  const scrolled = scrollTop > 0 || model.runs.length < AUTO_FILL;
+  const sinceScroll = model.runs.length - runsAtScroll.current;
   React.useEffect(() => {
-    if (nearEnd && scrolled && !model.complete) {
+    if (nearEnd && sinceScroll < AUTO_FILL && !model.complete) {
       void model.loadMore();
     }
   });

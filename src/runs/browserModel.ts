@@ -119,8 +119,16 @@ export class RunsBrowserModel {
     this._view = 'runs';
     void this.table.setExperiments([]);
     this._emit();
+    // Until this workspace's list is in, the experiments shown are the previous workspace's:
+    // nothing may be chosen from them (experiment "0" exists on every server).
+    this._listedFor = null;
     if (this._api) {
-      void this.experiments.refresh().then(() => this._chooseDefault());
+      void this.experiments.refresh().then(() => {
+        if (this._workspace === workspace) {
+          this._listedFor = workspace?.id ?? null;
+          this._chooseDefault();
+        }
+      });
     }
   }
 
@@ -417,6 +425,7 @@ export class RunsBrowserModel {
   private _chooseDefault(): void {
     const state = this.experiments.state;
     if (
+      this._listedFor !== (this._workspace?.id ?? null) ||
       this._experimentId ||
       state.kind !== 'ready' ||
       !state.experiments.length
@@ -470,6 +479,7 @@ export class RunsBrowserModel {
   private _experimentId: string | null = null;
   /** An experiment to open once its workspace is browsed. */
   private _wanted: { workspaceId: string; experimentId: string } | null = null;
+  private _listedFor: string | null = null;
   private _details: { runId: string; state: Loadable<IRunDetails> } | null =
     null;
   private _sweep: { parent: IRun; state: Loadable<IRun[]> } | null = null;

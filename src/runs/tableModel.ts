@@ -318,10 +318,10 @@ export class RunTableModel {
     try {
       const page = await this._fetch(undefined, count, signal);
       const before = this._runs;
-      const { runs, next } = complete
+      const { runs, next, unchecked } = complete
         ? Private.mergeNewest(before, page, count)
         : Private.mergeTop(before, page, count, this._nextToken);
-      this._forget(before, runs);
+      this._forget(before, [...runs, ...unchecked]);
       this._setRuns(runs, next);
     } catch (error) {
       if (!(error instanceof ApiError && error.reason === ABORTED)) {
@@ -344,7 +344,11 @@ export class RunTableModel {
     this._changed.emit();
     try {
       const page = await this._fetch(token, this.pageSize, signal);
-      this._setRuns([...this._runs, ...page.runs], page.next_page_token);
+      // Tokens are offsets: runs created or deleted since the last page shift them, so a run may
+      // come again. One row per run.
+      const loaded = new Set(this._runs.map(r => r.info.run_id));
+      const fresh = page.runs.filter(r => !loaded.has(r.info.run_id));
+      this._setRuns([...this._runs, ...fresh], page.next_page_token);
     } catch (error) {
       this._fail(error);
     }
@@ -543,7 +547,7 @@ export class RunTableModel {
           maxResults: batch.length
         });
       } catch {
-        continue;
+        page = { runs: [] };
       }
       if (experiments !== this._experimentIds || this._isDisposed) {
         return;
@@ -662,6 +666,8 @@ namespace Private {
   export interface IMerged {
     runs: IRun[];
     next: string | undefined;
+    /** Runs left out that may still exist (pushed past the answer): they keep their selection. */
+    unchecked: IRun[];
   }
 
   /**
@@ -676,18 +682,19 @@ namespace Private {
   ): IMerged {
     const last = page.runs[page.runs.length - 1];
     if (!page.next_page_token || !last) {
-      return { runs: page.runs, next: undefined };
+      return { runs: page.runs, next: undefined, unchecked: [] };
     }
     const fresh = new Set(page.runs.map(r => r.info.run_id));
     const beyond = runs.filter(
       r => !fresh.has(r.info.run_id) && byDefault(last, r) < 0
     );
-    // A table that had every run within `count` now has more: let scrolling load them.
-    const more = runs.length <= count;
-    return {
-      runs: [...page.runs, ...beyond],
-      next: more ? page.next_page_token : undefined
-    };
+    // A table that had every run within `count` now has more: the answer is its first page and
+    // scrolling loads the rest (keeping the old runs as well would show them twice, since the
+    // next page token is an offset into the new order).
+    if (runs.length <= count) {
+      return { runs: page.runs, next: page.next_page_token, unchecked: beyond };
+    }
+    return { runs: [...page.runs, ...beyond], next: undefined, unchecked: [] };
   }
 
   /**
@@ -702,13 +709,18 @@ namespace Private {
     nextToken: string | undefined
   ): IMerged {
     if (runs.length <= count || !page.next_page_token) {
-      return { runs: page.runs, next: page.next_page_token };
+      // With a next page, a run missing from the answer may have been pushed down by new ones.
+      const fresh = new Set(page.runs.map(r => r.info.run_id));
+      const unchecked = page.next_page_token
+        ? runs.filter(r => !fresh.has(r.info.run_id))
+        : [];
+      return { runs: page.runs, next: page.next_page_token, unchecked };
     }
     const fresh = new Set(page.runs.map(r => r.info.run_id));
     const rest = runs
       .slice(page.runs.length)
       .filter(r => !fresh.has(r.info.run_id));
-    return { runs: [...page.runs, ...rest], next: nextToken };
+    return { runs: [...page.runs, ...rest], next: nextToken, unchecked: [] };
   }
 
   /** MLflow's default order: newest start first, then run id. */

@@ -537,3 +537,31 @@ describe('RunTableModel sweep parents beyond the loaded pages', () => {
     expect(model.rows.map(r => r.run.info.run_id)).toEqual(['x']);
   });
 });
+
+describe('RunTableModel refresh when new runs push a complete table past a page', () => {
+  it('shows each run once after the refresh and the next page, and keeps the selection', async () => {
+    const list = Array.from({ length: 100 }, (_, i) =>
+      makeRun(`r${99 - i}`, { start: (99 - i) * 1000 })
+    );
+    const { search } = fakeSearch(list);
+    const model = new RunTableModel({ search, pageSize: 100 });
+    await model.setExperiments(['1']);
+    await model.loadMore();
+    expect(model.complete).toBe(true);
+    model.toggleSelected('r0');
+    // Five new runs, newest first as MLflow answers.
+    list.unshift(
+      ...Array.from({ length: 5 }, (_, i) =>
+        makeRun(`n${4 - i}`, { start: 200_000 + (4 - i) * 1000 })
+      )
+    );
+    await model.refresh();
+    await model.loadMore();
+    const ids = model.runs.map(r => r.info.run_id);
+    expect(ids).toHaveLength(105);
+    expect(new Set(ids).size).toBe(105);
+    expect(ids.slice(0, 2)).toEqual(['n4', 'n3']);
+    expect(model.complete).toBe(true);
+    expect(model.selection).toEqual(['r0']);
+  });
+});
