@@ -274,6 +274,46 @@ describe('RunsBrowserModel', () => {
     model.dispose();
   });
 
+  it("never opens an experiment from the previous workspace's list", async () => {
+    const first = fakeApi(runs);
+    let answer: () => void = () => undefined;
+    const second: IRunsApi = {
+      ...fakeApi(runs),
+      // The second workspace's list is slow and names other experiments.
+      searchExperiments: () =>
+        new Promise(resolve => {
+          answer = () =>
+            resolve({
+              experiments: [
+                {
+                  experiment_id: '7',
+                  name: 'theirs',
+                  lifecycle_stage: 'active',
+                  tags: []
+                }
+              ]
+            });
+        })
+    };
+    const model = new RunsBrowserModel({
+      apiFor: id => (id === 'team' ? first : second)
+    });
+    model.setWorkspace(workspace);
+    await flush();
+    await flush();
+    expect(model.experimentId).toBe('0');
+    model.setWorkspace({ ...workspace, id: 'other', url: 'http://other' });
+    // The notebook's experiment is in the old list ('mine' = '1'), not in the new one.
+    model.setNotebookExperiment('mine');
+    await flush();
+    expect(model.experimentId).toBeNull();
+    answer();
+    await flush();
+    await flush();
+    expect(model.experimentId).toBe('7');
+    model.dispose();
+  });
+
   it('does not browse a workspace the server cannot reach', () => {
     const api = fakeApi(runs);
     const model = new RunsBrowserModel({ apiFor: () => api });
