@@ -322,6 +322,10 @@ export class RunTableModel {
         ? Private.mergeNewest(before, page, count)
         : Private.mergeTop(before, page, count, this._nextToken);
       this._forget(before, [...runs, ...unchecked]);
+      // Parents fetched on their own are asked for again with the refresh: their status
+      // changes, and one deleted on the server must stop heading its trials.
+      this._askedParents.clear();
+      this._recheckParents = true;
       this._setRuns(runs, next);
     } catch (error) {
       if (!(error instanceof ApiError && error.reason === ABORTED)) {
@@ -520,6 +524,8 @@ export class RunTableModel {
    * failure leaves the children at the top level, as they were.
    */
   private async _loadParents(): Promise<void> {
+    const recheck = this._recheckParents;
+    this._recheckParents = false;
     const loaded = new Set(this._runs.map(r => r.info.run_id));
     const missing = new Set<string>();
     for (const run of this._runs) {
@@ -540,6 +546,7 @@ export class RunTableModel {
     for (let i = 0; i < ids.length; i += Private.PARENT_BATCH) {
       const batch = ids.slice(i, i + Private.PARENT_BATCH);
       let page: ISearchRunsResponse;
+      let failed = false;
       try {
         page = await this._search({
           experimentIds: experiments,
@@ -548,14 +555,24 @@ export class RunTableModel {
         });
       } catch {
         page = { runs: [] };
+        failed = true;
       }
       if (experiments !== this._experimentIds || this._isDisposed) {
         return;
       }
+      let changed = page.runs.length > 0;
+      if (recheck && !failed) {
+        const found = new Set(page.runs.map(r => r.info.run_id));
+        for (const id of batch) {
+          if (!found.has(id) && this._parents.delete(id)) {
+            changed = true;
+          }
+        }
+      }
       for (const run of page.runs) {
         this._parents.set(run.info.run_id, run);
       }
-      if (page.runs.length) {
+      if (changed) {
         this._rows = null;
         this._changed.emit();
       }
@@ -633,6 +650,7 @@ export class RunTableModel {
   // Sweep parents fetched on their own (see _loadParents), and every parent id asked for.
   private _parents = new Map<string, IRun>();
   private _askedParents = new Set<string>();
+  private _recheckParents = false;
   private _columns: IColumn[] | null = null;
   private _nextToken: string | undefined;
   private _pending: Promise<ISearchRunsResponse> | null = null;

@@ -565,3 +565,34 @@ describe('RunTableModel refresh when new runs push a complete table past a page'
     expect(model.selection).toEqual(['r0']);
   });
 });
+
+describe('RunTableModel refresh of sweep parents fetched on their own', () => {
+  it("shows a parent's new status, and lets its trials go loose once it is deleted", async () => {
+    const parent = makeRun('parent', { start: 0 });
+    parent.info.status = 'RUNNING';
+    const trials = Array.from({ length: 60 }, (_, i) =>
+      makeRun(`t${59 - i}`, {
+        start: 1000 + 59 - i,
+        tags: { 'mlflow.parentRunId': 'parent' }
+      })
+    );
+    const list = [...trials, parent];
+    const { search } = fakeSearch(list);
+    const model = new RunTableModel({ search, pageSize: 50 });
+    await model.setExperiments(['1']);
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(model.rows.map(r => r.run.info.status)).toEqual(['RUNNING']);
+    list[list.length - 1] = {
+      ...parent,
+      info: { ...parent.info, status: 'FINISHED' }
+    };
+    await model.refresh();
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(model.rows.map(r => r.run.info.status)).toEqual(['FINISHED']);
+    list.pop();
+    await model.refresh();
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(model.rows[0].run.info.run_id).toBe('t59');
+    expect(model.rows.every(r => r.childCount === 0)).toBe(true);
+  });
+});
