@@ -1,3 +1,4 @@
+import { DisposableDelegate, IDisposable } from '@lumino/disposable';
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 import { WorkspaceClient } from '../api/client';
@@ -54,11 +55,29 @@ export class DeploymentsModel {
     return this._calls.get(id) ?? { kind: 'idle' };
   }
 
-  /** Start polling (the first caller that shows the list). */
-  start(): void {
-    if (!this._poll.isDisposed) {
+  /**
+   * Poll while someone shows the list (the panel's section while it is expanded and visible, a
+   * Deploy dialog while it is open): the first watcher starts the poll, the last one to dispose
+   * its handle stops it, so a collapsed section costs no request every 5 s.
+   */
+  watch(): IDisposable {
+    this._watchers++;
+    if (this._watchers === 1 && !this._poll.isDisposed) {
       void this._poll.start();
     }
+    return new DisposableDelegate(() => {
+      this._watchers--;
+      if (this._watchers === 0 && !this._poll.isDisposed) {
+        void this._poll.stop();
+      }
+    });
+  }
+
+  /** Whether the list is polled (someone watches it). */
+  get polling(): boolean {
+    return !['constructed', 'stopped', 'disposed'].includes(
+      this._poll.state.phase
+    );
   }
 
   /** Ask the server now; concurrent calls share one request. */
@@ -155,6 +174,7 @@ export class DeploymentsModel {
 
   private _client: WorkspaceClient;
   private _poll: Poll;
+  private _watchers = 0;
   private _pending: Promise<void> | null = null;
   private _list: Loadable<IDeployment[]> = { kind: 'loading' };
   private _calls = new Map<string, CallState>();

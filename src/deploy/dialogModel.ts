@@ -1,3 +1,4 @@
+import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { WorkspaceClient } from '../api/client';
@@ -252,7 +253,8 @@ export class DeployDialogModel {
     this._phase = { kind: 'running', startedAt: Date.now(), name };
     this._changed.emit();
     if (this._target.serverManaged) {
-      this.deployments.start();
+      // Follow the new service's state while the dialog is open (dispose stops watching).
+      this._watch ??= this.deployments.watch();
       void this.deployments.refresh();
     }
     let outcome: ICellOutcome;
@@ -305,6 +307,8 @@ export class DeployDialogModel {
       return;
     }
     this._isDisposed = true;
+    this._watch?.dispose();
+    this._watch = null;
     Signal.clearData(this);
   }
 
@@ -363,6 +367,7 @@ export class DeployDialogModel {
   private _phase: DeployPhase = { kind: 'editing' };
   private _body: string | null = null;
   private _isDisposed = false;
+  private _watch: IDisposable | null = null;
   private _changed = new Signal<this, void>(this);
 }
 

@@ -6,9 +6,15 @@ import { Dialog, ICommandPalette, showDialog } from '@jupyterlab/apputils';
 import { CodeCell } from '@jupyterlab/cells';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
-import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import {
+  ITranslator,
+  nullTranslator,
+  TranslationBundle
+} from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import { find } from '@lumino/algorithm';
+import { IDisposable } from '@lumino/disposable';
+import { Message } from '@lumino/messaging';
 import * as React from 'react';
 import { WorkspaceClient } from '../api/client';
 import { MlflowClient } from '../api/mlflowClient';
@@ -184,17 +190,59 @@ export const deployPlugin: JupyterFrontEndPlugin<DeployTargetRegistry> = {
     void app.restored.then(() => {
       const panel = find(app.shell.widgets('left'), w => w.id === PANEL_ID);
       if (panel && 'addWidget' in panel) {
-        const section = ReactWidget.create(
-          <DeploymentsView deployments={deployments} trans={trans} />
-        );
+        const section = new DeploymentsSection(deployments, trans);
         section.addClass('jp-mlflow-DeploymentsSection');
         section.title.label = trans.__('Deployments');
         (panel as unknown as { addWidget: (w: ReactWidget) => void }).addWidget(
           section
         );
       }
-      deployments.start();
     });
     return targets;
   }
 };
+
+/**
+ * The Deployments section: polls the list only while it is shown. Collapsing the section, or
+ * switching the left sidebar to another panel, hides it (Lumino sends the hide messages down).
+ */
+class DeploymentsSection extends ReactWidget {
+  constructor(
+    private readonly _deployments: DeploymentsModel,
+    private readonly _trans: TranslationBundle
+  ) {
+    super();
+  }
+
+  protected render(): JSX.Element {
+    return (
+      <DeploymentsView deployments={this._deployments} trans={this._trans} />
+    );
+  }
+
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    this._watch ??= this._deployments.watch();
+  }
+
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    if (this.isVisible) {
+      this._watch ??= this._deployments.watch();
+    }
+  }
+
+  protected onBeforeHide(msg: Message): void {
+    super.onBeforeHide(msg);
+    this._watch?.dispose();
+    this._watch = null;
+  }
+
+  protected onBeforeDetach(msg: Message): void {
+    this._watch?.dispose();
+    this._watch = null;
+    super.onBeforeDetach(msg);
+  }
+
+  private _watch: IDisposable | null = null;
+}

@@ -133,6 +133,10 @@ describe('DeployDialogModel', () => {
     });
     expect(model.deployment?.id).toBe('ab12cd34');
     expect(model.busy).toBe(false);
+    // The open dialog keeps the list polled; closing it stops that.
+    expect(model.deployments.polling).toBe(true);
+    model.dispose();
+    expect(model.deployments.polling).toBe(false);
   });
 
   it('shows the cell error when Deploy now fails, and can go back to the form', async () => {
@@ -148,5 +152,26 @@ describe('DeployDialogModel', () => {
     });
     model.edit();
     expect(model.phase.kind).toBe('editing');
+  });
+});
+
+describe('DeploymentsModel polling', () => {
+  it('polls only while someone watches the list', async () => {
+    const calls: string[] = [];
+    const deployments = new DeploymentsModel({
+      client: fakeServer([], calls)
+    });
+    expect(deployments.polling).toBe(false);
+    const section = deployments.watch();
+    const dialog = deployments.watch();
+    expect(deployments.polling).toBe(true);
+    await new Promise(resolve => setTimeout(resolve, 50));
+    expect(calls).toContain('GET api/deployments');
+    section.dispose();
+    // A collapsed section does not stop the poll an open dialog needs.
+    expect(deployments.polling).toBe(true);
+    dialog.dispose();
+    expect(deployments.polling).toBe(false);
+    deployments.dispose();
   });
 });
