@@ -17,6 +17,36 @@ test.describe('ML Workspace panel in JupyterLab', () => {
     await expect(status).toContainText('Ready');
   });
 
+  test('the Deployments list is asked for while shown, not while collapsed', async ({
+    page
+  }) => {
+    await page.sidebar.openTab(PANEL_ID);
+    const panel = page.locator(`#${PANEL_ID}`);
+    const section = panel.locator('.jp-mlflow-DeploymentsSection');
+    await expect(section).toBeVisible();
+    let asked = 0;
+    page.on('request', request => {
+      // ServerConnection adds a cache-busting query to GETs.
+      if (/\/mlflow-workspace\/api\/deployments(\?\d*)?$/.test(request.url())) {
+        asked++;
+      }
+    });
+    // Expanded and visible: polled every 5 s.
+    await expect.poll(() => asked, { timeout: 15_000 }).toBeGreaterThan(0);
+    await panel
+      .locator('.jp-AccordionPanel-title', { hasText: 'Deployments' })
+      .click();
+    await expect(section).toBeHidden();
+    const before = asked;
+    await page.waitForTimeout(7_000);
+    expect(asked).toBe(before);
+    // Expanded again: asked for again.
+    await panel
+      .locator('.jp-AccordionPanel-title', { hasText: 'Deployments' })
+      .click();
+    await expect.poll(() => asked, { timeout: 15_000 }).toBeGreaterThan(before);
+  });
+
   test('the palette command opens the panel', async ({ page }) => {
     await page.evaluate(() =>
       window.jupyterapp.commands.execute('mlflow-workspace:open-panel')
