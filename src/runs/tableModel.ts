@@ -247,7 +247,7 @@ export class RunTableModel {
     // order 10,000 runs by a metric (benchmarks/runs_browser.py).
     if (this.complete) {
       this._local = true;
-      this._setRuns(this._runs, undefined);
+      this._setRuns(this._runs, undefined, []);
       return Promise.resolve();
     }
     this._local = false;
@@ -352,7 +352,7 @@ export class RunTableModel {
       // come again. One row per run.
       const loaded = new Set(this._runs.map(r => r.info.run_id));
       const fresh = page.runs.filter(r => !loaded.has(r.info.run_id));
-      this._setRuns([...this._runs, ...fresh], page.next_page_token);
+      this._setRuns([...this._runs, ...fresh], page.next_page_token, fresh);
     } catch (error) {
       this._fail(error);
     }
@@ -499,7 +499,15 @@ export class RunTableModel {
     );
   }
 
-  private _setRuns(runs: IRun[], nextToken: string | undefined): void {
+  /**
+   * @param added - the runs new to the table (all of them unless a page was appended): only
+   *   their sweep parents can be missing, so only they are looked at
+   */
+  private _setRuns(
+    runs: IRun[],
+    nextToken: string | undefined,
+    added: IRun[] = runs
+  ): void {
     const column = this._sortColumn();
     if (!nextToken && (this._local || (column && !column.orderKey))) {
       runs = Private.sortRuns(runs, column, this._sort);
@@ -513,7 +521,7 @@ export class RunTableModel {
     this._updatedAt = Date.now();
     this._state = { kind: 'ready' };
     this._changed.emit();
-    void this._loadParents();
+    void this._loadParents(added);
   }
 
   /**
@@ -523,16 +531,19 @@ export class RunTableModel {
    * The parent heads its group even when it does not match the filter (as in MLflow's UI). A
    * failure leaves the children at the top level, as they were.
    */
-  private async _loadParents(): Promise<void> {
+  private async _loadParents(added: IRun[]): Promise<void> {
     const recheck = this._recheckParents;
     this._recheckParents = false;
-    const loaded = new Set(this._runs.map(r => r.info.run_id));
+    let loaded: Set<string> | undefined;
     const missing = new Set<string>();
-    for (const run of this._runs) {
+    for (const run of added) {
       const parent = Private.parentOf(run);
+      if (!parent) {
+        continue;
+      }
+      loaded ??= new Set(this._runs.map(r => r.info.run_id));
       // Only ids MLflow could have made: the id goes into a filter string.
       if (
-        parent &&
         !loaded.has(parent) &&
         !this._askedParents.has(parent) &&
         Private.RUN_ID.test(parent)
@@ -726,15 +737,14 @@ namespace Private {
     count: number,
     nextToken: string | undefined
   ): IMerged {
+    const fresh = new Set(page.runs.map(r => r.info.run_id));
     if (runs.length <= count || !page.next_page_token) {
       // With a next page, a run missing from the answer may have been pushed down by new ones.
-      const fresh = new Set(page.runs.map(r => r.info.run_id));
       const unchecked = page.next_page_token
         ? runs.filter(r => !fresh.has(r.info.run_id))
         : [];
       return { runs: page.runs, next: page.next_page_token, unchecked };
     }
-    const fresh = new Set(page.runs.map(r => r.info.run_id));
     const rest = runs
       .slice(page.runs.length)
       .filter(r => !fresh.has(r.info.run_id));
@@ -809,13 +819,18 @@ namespace Private {
   ): IRow[] {
     const byId = new Map(runs.map(r => [r.info.run_id, r]));
     const lookup = (id: string) => byId.get(id) ?? parents.get(id);
-    const known = (run: IRun) => {
+    // The top-most known ancestor of a run, if any (a cycle of parent tags stops the walk).
+    const rootOf = (run: IRun): string | undefined => {
       let root: string | undefined;
-      const seen = new Set([run.info.run_id]);
+      let seen: Set<string> | undefined;
       for (let at = run; ;) {
         const parent = parentOf(at);
         const next = parent !== undefined ? lookup(parent) : undefined;
-        if (!next || seen.has(parent!)) {
+        if (!next) {
+          return root;
+        }
+        seen ??= new Set([run.info.run_id]);
+        if (seen.has(parent!)) {
           return root;
         }
         seen.add(parent!);
@@ -823,19 +838,21 @@ namespace Private {
         at = next;
       }
     };
+    const roots = runs.map(rootOf);
     const children = new Map<string, IRun[]>();
-    for (const run of runs) {
-      const parent = known(run);
-      if (parent) {
-        const list = children.get(parent) ?? [];
+    runs.forEach((run, i) => {
+      const root = roots[i];
+      if (root) {
+        const list = children.get(root) ?? [];
         list.push(run);
-        children.set(parent, list);
+        children.set(root, list);
       }
-    }
+    });
     const rows: IRow[] = [];
     const placed = new Set<string>();
-    for (const run of runs) {
-      const headId = known(run) ?? run.info.run_id;
+    for (let i = 0; i < runs.length; i++) {
+      const run = runs[i];
+      const headId = roots[i] ?? run.info.run_id;
       if (placed.has(headId)) {
         continue;
       }
