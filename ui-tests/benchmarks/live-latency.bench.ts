@@ -10,6 +10,7 @@
  * (default interval 2 s) brings the values.
  */
 import { expect, test } from '@jupyterlab/galata';
+import { addServerWorkspace } from '../tests/fixtures';
 
 const MLFLOW_URL = 'http://127.0.0.1:5077';
 const VIEW_ID = 'jp-mlflow-live-metrics';
@@ -43,17 +44,7 @@ test('log→pixel latency, push and poll', async ({ page }) => {
     window.jupyterapp.commands.execute('mlflow-workspace:refresh-status')
   );
   await page.notebook.createNew('live-latency.ipynb');
-  await page.sidebar.openTab('jp-mlflow-workspace-panel');
-  const panel = page.locator('#jp-mlflow-workspace-panel');
-  await panel.getByRole('button', { name: 'Add workspace…' }).click();
-  const form = panel.getByRole('form', { name: 'Add workspace' });
-  await form.getByLabel('Name').fill('Latency bench');
-  await form.getByLabel('Tracking URL').fill(MLFLOW_URL);
-  await form.getByRole('button', { name: 'Save' }).click();
-  await expect(panel.locator('.jp-mlflow-WorkspaceDetails')).toHaveAttribute(
-    'aria-label',
-    'Workspace Latency bench'
-  );
+  await addServerWorkspace(page, 'Latency bench', MLFLOW_URL);
   await page.evaluate(() =>
     window.jupyterapp.commands.execute('mlflow-workspace:insert-setup-cell', {
       variant: 'connected'

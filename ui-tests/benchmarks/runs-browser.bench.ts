@@ -8,7 +8,7 @@
  * the MLflow server beforehand, so a stale table never counts as done.
  */
 import { IJupyterLabPageFixture } from '@jupyterlab/galata';
-import { expect, test } from '../tests/fixtures';
+import { addServerWorkspace, expect, test } from '../tests/fixtures';
 
 const MLFLOW_URL = process.env.RUNS_BENCH_MLFLOW_URL ?? 'http://127.0.0.1:5078';
 const API = `${MLFLOW_URL}/api/2.0/mlflow`;
@@ -126,13 +126,7 @@ test('run browser at 10,000 runs', async ({ page, request }) => {
     await firstRunId(request, sweepId, "attributes.run_name = 'sweep-parent'")
   ];
 
-  await page.sidebar.openTab('jp-mlflow-workspace-panel');
-  const panel = page.locator('#jp-mlflow-workspace-panel');
-  await panel.getByRole('button', { name: 'Add workspace…' }).click();
-  const form = panel.getByRole('form', { name: 'Add workspace' });
-  await form.getByLabel('Name').fill('Bench server');
-  await form.getByLabel('Tracking URL').fill(MLFLOW_URL);
-  await form.getByRole('button', { name: 'Save' }).click();
+  const panel = await addServerWorkspace(page, 'Bench server', MLFLOW_URL);
   await panel.getByRole('button', { name: 'Browse runs' }).click();
   const browser = page.locator('#jp-mlflow-runs-browser');
   await expect(browser).toBeVisible();

@@ -1,4 +1,9 @@
-import { test as base } from '@jupyterlab/galata';
+import {
+  expect,
+  IJupyterLabPageFixture,
+  test as base
+} from '@jupyterlab/galata';
+import { Locator } from '@playwright/test';
 
 export { expect } from '@jupyterlab/galata';
 
@@ -23,3 +28,26 @@ export const test = base.extend<{ realMlflowWorkspaceRoutes: void }>({
     { auto: true }
   ]
 });
+
+/**
+ * Open the ML Workspace panel, add an "MLflow server" workspace (no authentication) and wait
+ * until it is the selected one. Returns the panel.
+ */
+export async function addServerWorkspace(
+  page: IJupyterLabPageFixture,
+  name: string,
+  url: string
+): Promise<Locator> {
+  await page.sidebar.openTab('jp-mlflow-workspace-panel');
+  const panel = page.locator('#jp-mlflow-workspace-panel');
+  await panel.getByRole('button', { name: 'Add workspace…' }).click();
+  const form = panel.getByRole('form', { name: 'Add workspace' });
+  await form.getByLabel('Name').fill(name);
+  await form.getByLabel('Tracking URL').fill(url);
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(panel.locator('.jp-mlflow-WorkspaceDetails')).toHaveAttribute(
+    'aria-label',
+    `Workspace ${name}`
+  );
+  return panel;
+}

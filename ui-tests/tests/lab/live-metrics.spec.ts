@@ -1,6 +1,5 @@
-import { expect, test } from '../fixtures';
+import { addServerWorkspace, expect, test } from '../fixtures';
 
-const PANEL_ID = 'jp-mlflow-workspace-panel';
 const VIEW_ID = 'jp-mlflow-live-metrics';
 const MLFLOW_URL = 'http://127.0.0.1:5077';
 const STEPS = 60;
@@ -46,17 +45,7 @@ test.describe('Live metric charts', () => {
     page
   }) => {
     await page.notebook.createNew('live-metrics.ipynb');
-    await page.sidebar.openTab(PANEL_ID);
-    const panel = page.locator(`#${PANEL_ID}`);
-    await panel.getByRole('button', { name: 'Add workspace…' }).click();
-    const form = panel.getByRole('form', { name: 'Add workspace' });
-    await form.getByLabel('Name').fill('Live charts server');
-    await form.getByLabel('Tracking URL').fill(MLFLOW_URL);
-    await form.getByRole('button', { name: 'Save' }).click();
-    await expect(panel.locator('.jp-mlflow-WorkspaceDetails')).toHaveAttribute(
-      'aria-label',
-      'Workspace Live charts server'
-    );
+    await addServerWorkspace(page, 'Live charts server', MLFLOW_URL);
 
     // The Connected setup cell: connect() tags runs with the notebook and turns the push on.
     await page.evaluate(() =>
@@ -200,17 +189,7 @@ test.describe('Live metric charts', () => {
     await log(0, 5);
 
     await page.notebook.createNew('pinned.ipynb');
-    await page.sidebar.openTab(PANEL_ID);
-    const panel = page.locator(`#${PANEL_ID}`);
-    await panel.getByRole('button', { name: 'Add workspace…' }).click();
-    const form = panel.getByRole('form', { name: 'Add workspace' });
-    await form.getByLabel('Name').fill('Pinned runs server');
-    await form.getByLabel('Tracking URL').fill(MLFLOW_URL);
-    await form.getByRole('button', { name: 'Save' }).click();
-    await expect(panel.locator('.jp-mlflow-WorkspaceDetails')).toHaveAttribute(
-      'aria-label',
-      'Workspace Pinned runs server'
-    );
+    await addServerWorkspace(page, 'Pinned runs server', MLFLOW_URL);
     await page.evaluate(
       id =>
         (window as any).jupyterapp.commands.execute(
@@ -254,17 +233,7 @@ test.describe('Live metric charts', () => {
     page
   }) => {
     await page.notebook.createNew('polled.ipynb');
-    await page.sidebar.openTab(PANEL_ID);
-    const panel = page.locator(`#${PANEL_ID}`);
-    await panel.getByRole('button', { name: 'Add workspace…' }).click();
-    const form = panel.getByRole('form', { name: 'Add workspace' });
-    await form.getByLabel('Name').fill('Polled server');
-    await form.getByLabel('Tracking URL').fill(MLFLOW_URL);
-    await form.getByRole('button', { name: 'Save' }).click();
-    await expect(panel.locator('.jp-mlflow-WorkspaceDetails')).toHaveAttribute(
-      'aria-label',
-      'Workspace Polled server'
-    );
+    await addServerWorkspace(page, 'Polled server', MLFLOW_URL);
     await page.evaluate(() =>
       (window as any).jupyterapp.commands.execute(
         'mlflow-workspace:insert-setup-cell',

@@ -1,9 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import { APIRequestContext } from '@playwright/test';
 import * as path from 'path';
-import { expect, test } from '../fixtures';
+import { addServerWorkspace, expect, test } from '../fixtures';
 
-const PANEL_ID = 'jp-mlflow-workspace-panel';
 // The tests' own MLflow server (playwright.config.js); another port when several run at once.
 const MLFLOW_URL = process.env.MLFLOW_UITEST_URL ?? 'http://127.0.0.1:5077';
 const API = `${MLFLOW_URL}/api/2.0/mlflow`;
@@ -96,13 +95,7 @@ test.describe('Run browser', () => {
     const experiment = `galata-runs-${Date.now()}`;
     await seed(request, experiment);
 
-    await page.sidebar.openTab(PANEL_ID);
-    const panel = page.locator(`#${PANEL_ID}`);
-    await panel.getByRole('button', { name: 'Add workspace…' }).click();
-    const form = panel.getByRole('form', { name: 'Add workspace' });
-    await form.getByLabel('Name').fill('Runs server');
-    await form.getByLabel('Tracking URL').fill(MLFLOW_URL);
-    await form.getByRole('button', { name: 'Save' }).click();
+    const panel = await addServerWorkspace(page, 'Runs server', MLFLOW_URL);
     await panel.getByRole('button', { name: 'Browse runs' }).click();
 
     const browser = page.locator('#jp-mlflow-runs-browser');
