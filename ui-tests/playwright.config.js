@@ -8,6 +8,10 @@ const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 // Another checkout's tests may hold 8888 on a shared machine: UI_TEST_PORT moves ours.
 const port = process.env.UI_TEST_PORT || '8888';
+// The same for the tests' own MLflow server; the specs read MLFLOW_UITEST_URL (fixtures.ts), which
+// Playwright's workers inherit from this process.
+const mlflowPort = process.env.MLFLOW_UITEST_PORT || '5077';
+process.env.MLFLOW_UITEST_URL = `http://127.0.0.1:${mlflowPort}`;
 
 module.exports = {
   ...baseConfig,
@@ -40,9 +44,9 @@ module.exports = {
     {
       // The tests' own MLflow tracking server, a real one, for the "MLflow server" workspace.
       command:
-        "bash -c 'd=$(mktemp -d); exec python -m mlflow server --host 127.0.0.1 --port 5077 " +
+        `bash -c 'd=$(mktemp -d); exec python -m mlflow server --host 127.0.0.1 --port ${mlflowPort} ` +
         "--workers 1 --backend-store-uri sqlite:///$d/mlflow.db --artifacts-destination $d/artifacts'",
-      url: 'http://127.0.0.1:5077/health',
+      url: `http://127.0.0.1:${mlflowPort}/health`,
       timeout: 180 * 1000,
       reuseExistingServer: !process.env.CI,
       env: {

@@ -7,6 +7,10 @@ import { Locator } from '@playwright/test';
 
 export { expect } from '@jupyterlab/galata';
 
+/** The tests' own MLflow server (playwright.config.js; MLFLOW_UITEST_PORT moves it). */
+export const MLFLOW_URL =
+  process.env.MLFLOW_UITEST_URL ?? 'http://127.0.0.1:5077';
+
 /**
  * Galata's test fixture, with our REST routes going to the real server.
  *

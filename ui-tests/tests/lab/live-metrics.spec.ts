@@ -1,7 +1,6 @@
-import { addServerWorkspace, expect, test } from '../fixtures';
+import { addServerWorkspace, expect, MLFLOW_URL, test } from '../fixtures';
 
 const VIEW_ID = 'jp-mlflow-live-metrics';
-const MLFLOW_URL = 'http://127.0.0.1:5077';
 const STEPS = 60;
 
 // A cell that logs a metric in a loop with short sleeps: long enough to watch it grow.

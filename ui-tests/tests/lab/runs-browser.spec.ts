@@ -1,10 +1,9 @@
 import AxeBuilder from '@axe-core/playwright';
 import { APIRequestContext } from '@playwright/test';
 import * as path from 'path';
-import { addServerWorkspace, expect, test } from '../fixtures';
+import { addServerWorkspace, expect, MLFLOW_URL, test } from '../fixtures';
 
 // The tests' own MLflow server (playwright.config.js); another port when several run at once.
-const MLFLOW_URL = process.env.MLFLOW_UITEST_URL ?? 'http://127.0.0.1:5077';
 const API = `${MLFLOW_URL}/api/2.0/mlflow`;
 const DOCS = path.join(__dirname, '..', '..', '..', 'docs');
 

@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test } from '../fixtures';
+import { expect, MLFLOW_URL, test } from '../fixtures';
 
 const PANEL_ID = 'jp-mlflow-workspace-panel';
 
@@ -24,13 +24,13 @@ test.describe('Secrets stay on the server; the panel is accessible', () => {
     await panel.getByRole('button', { name: 'Add workspace…' }).click();
     const form = panel.getByRole('form', { name: 'Add workspace' });
     await form.getByLabel('Name').fill('Token server');
-    await form.getByLabel('Tracking URL').fill('http://127.0.0.1:5077');
+    await form.getByLabel('Tracking URL').fill(MLFLOW_URL);
     await form.getByLabel('Authentication').selectOption('token');
     await form.getByLabel('Token', { exact: true }).fill(sentinel);
     await form.getByRole('button', { name: 'Save' }).click();
 
     const details = panel.locator('.jp-mlflow-WorkspaceDetails');
-    await expect(details).toContainText('http://127.0.0.1:5077');
+    await expect(details).toContainText(MLFLOW_URL);
     await details.getByRole('button', { name: 'Test connection' }).click();
     await expect(
       details.locator('.jp-mlflow-TestResult[data-result="ready"]')
@@ -70,7 +70,7 @@ test.describe('Secrets stay on the server; the panel is accessible', () => {
         ),
       `${tmpPath}/sentinel.ipynb`
     );
-    expect(notebook).toContain('http://127.0.0.1:5077');
+    expect(notebook).toContain(MLFLOW_URL);
     expect(notebook).not.toContain(sentinel);
     const settings = await page.evaluate(async () =>
       JSON.stringify(

@@ -1,8 +1,7 @@
-import { expect, test } from '../fixtures';
+import { expect, MLFLOW_URL, test } from '../fixtures';
 import * as path from 'path';
 
 const PANEL_ID = 'jp-mlflow-workspace-panel';
-const MLFLOW_URL = 'http://127.0.0.1:5077';
 
 test.describe('MLflow server workspace and setup cell', () => {
   test.setTimeout(300_000);
@@ -19,7 +18,7 @@ test.describe('MLflow server workspace and setup cell', () => {
     await form.getByLabel('Name').fill('Team "server" ✓');
     await form
       .getByLabel('Tracking URL')
-      .fill('https://me:secret@127.0.0.1:5077');
+      .fill(MLFLOW_URL.replace('http://', 'https://me:secret@'));
     await form.getByRole('button', { name: 'Save' }).click();
     // Credentials in the URL are refused in plain words, and the typed text stays.
     await expect(form).toContainText('Remove the credentials from the URL');
