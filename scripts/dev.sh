@@ -16,7 +16,7 @@ jlpm build
 
 echo "==> installing the Python package (editable) with JupyterLab, Notebook and MLflow"
 "$UV" pip install -q --python "$VENV/bin/python" "jupyterlab>=4.6,<4.7" "jupyter-builder>=1.2,<2" \
-  "hatchling>=1.5" "hatch-nodejs-version>=0.3.2" "hatch-jupyter-builder>=0.5" ipykernel
+  "hatchling>=1.5" "hatch-nodejs-version>=0.3.2" "hatch-jupyter-builder>=0.5" "editables>=0.5" ipykernel
 "$UV" pip install -q --python "$VENV/bin/python" --no-build-isolation -e ".[dev,test]"
 "$VENV/bin/jupyter" labextension develop . --overwrite
 "$VENV/bin/jupyter" server extension enable jupyterlab_mlflow_workspace

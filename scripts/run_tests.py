@@ -11,6 +11,8 @@ Stages (each builds on the ones before it; a failed prerequisite fails its depen
   isolated  the wheel in a fresh virtualenv with Node hidden from PATH: extension lists, browser_check
   pytest    server-part tests against the installed wheel (pytest-jupyter, non-root base URL)
   galata    JupyterLab and Notebook 7 in Debian's Chromium
+  newcomer  README command 1 on a fresh clone of HEAD; the URL it prints, opened as printed in
+            Chromium, shows the ML Workspace panel; SIGTERM stops everything it started
 """
 
 from __future__ import annotations
@@ -19,8 +21,11 @@ import glob
 import os
 import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -283,6 +288,107 @@ def stage_galata() -> None:
     )
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def stage_newcomer() -> None:
+    """README command 1 exactly as a newcomer runs it, on a fresh clone of the committed HEAD.
+
+    A test that builds a wheel cannot see that the editable install of command 1 breaks, or that
+    the login URL it prints is unusable; this stage walks that path: clone, ``bash scripts/dev.sh
+    --port=N`` (the README documents the port option), wait for the URL Jupyter prints, open it
+    as printed in Chromium, see the panel, then stop the whole process group with SIGTERM (as the
+    README says) and check nothing is left.
+    """
+    work = tempfile.mkdtemp(prefix="newcomer-")
+    clone = os.path.join(work, "clone")
+    log_path = os.path.join(work, "dev.log")
+    started = time.monotonic()
+    try:
+        run(["git", "clone", "-q", ROOT, clone])
+        port = _free_port()
+        env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "UV", "BUILD_VENV")}
+        with open(log_path, "w") as log:
+            proc = subprocess.Popen(
+                ["bash", "scripts/dev.sh", f"--port={port}"],
+                cwd=clone, env=env, stdin=subprocess.DEVNULL, stdout=log,
+                stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+        url = None
+        try:
+            url = _wait_for_login_url(proc, log_path, port, timeout=1200)
+            print(f"newcomer: command 1 printed {url} after {time.monotonic() - started:.0f} s")
+            shot = os.path.join(BUILD, "newcomer-first-screen.png")
+            check(
+                "newcomer: printed URL opens the panel",
+                ["node", os.path.join(ROOT, "tests", "newcomer", "open_printed_url.js"), url, shot],
+            )
+        finally:
+            _stop_group(proc)
+    finally:
+        if url is None or COUNT.failed:
+            _print_tail(log_path)
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"newcomer: {time.monotonic() - started:.0f} s from clone to stopped", flush=True)
+    if url is None:
+        COUNT.failed += 1
+        raise StageFailed("README command 1 did not print a login URL")
+
+
+def _wait_for_login_url(proc, log_path: str, port: int, timeout: float) -> str | None:
+    pattern = re.compile(rf"http://127\.0\.0\.1:{port}/lab\?token=\S+")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with open(log_path, errors="replace") as log:
+            match = pattern.search(log.read())
+        if match:
+            return match.group(0)
+        if proc.poll() is not None:
+            print(f"FAILED: README command 1 exited with {proc.returncode}", flush=True)
+            return None
+        time.sleep(2)
+    print(f"FAILED: no login URL after {timeout:.0f} s", flush=True)
+    return None
+
+
+def _stop_group(proc) -> None:
+    """SIGTERM to the group, as the README says; anything left after 60 s is a failure."""
+    if proc.poll() is None or _group_alive(proc.pid):
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        proc.poll()  # reap the leader: a zombie still counts as a member of its group
+        if not _group_alive(proc.pid):
+            break
+        time.sleep(0.5)
+    _expect("newcomer: SIGTERM stops every process command 1 started", not _group_alive(proc.pid))
+    if _group_alive(proc.pid):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _print_tail(log_path: str, lines: int = 60) -> None:
+    try:
+        with open(log_path, errors="replace") as log:
+            tail = log.readlines()[-lines:]
+    except OSError:
+        return
+    print("--- last lines of README command 1 ---\n" + "".join(tail), flush=True)
+
+
 STAGES = [
     ("install", stage_install, []),
     ("lint", stage_lint, ["install"]),
@@ -291,6 +397,7 @@ STAGES = [
     ("isolated", stage_isolated, ["build"]),
     ("pytest", stage_pytest, ["build"]),
     ("galata", stage_galata, ["build", "pytest"]),
+    ("newcomer", stage_newcomer, ["install"]),
 ]
 
 
