@@ -7,7 +7,14 @@
  */
 const path = require('path');
 const { chromium } = require(
-  path.join(__dirname, '..', '..', 'ui-tests', 'node_modules', 'playwright-core')
+  path.join(
+    __dirname,
+    '..',
+    '..',
+    'ui-tests',
+    'node_modules',
+    'playwright-core'
+  )
 );
 
 async function main() {
