@@ -473,7 +473,11 @@ export class RunsBrowserModel {
     if (this._experimentId) {
       // A default ("Default", the first listed) gives way to the notebook's experiment once it
       // exists; what the user chose stays.
-      if (!this._userChosen && mine && mine.experiment_id !== this._experimentId) {
+      if (
+        !this._userChosen &&
+        mine &&
+        mine.experiment_id !== this._experimentId
+      ) {
         void this._open(mine.experiment_id);
       }
       return;
