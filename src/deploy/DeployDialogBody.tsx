@@ -3,7 +3,7 @@ import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 import { IPreflight } from '../api/types';
 import { CallEndpoint } from './CallEndpoint';
-import { DeployDialogModel } from './dialogModel';
+import { DeployDialogModel, formatElapsed } from './dialogModel';
 import { DeploymentSummary } from './DeploymentsView';
 import { LoadableList } from '../ui/LoadableList';
 import { IModelChoice, ITargetField } from './targets';
@@ -100,7 +100,11 @@ function DeployForm(props: {
             <code data-model-uri>{model.model.uri}</code>
           </div>
         ) : null}
-        <PreflightView preflight={model.preflight} trans={trans} />
+        <PreflightView
+          preflight={model.preflight}
+          startedAt={model.preflightStartedAt}
+          trans={trans}
+        />
       </fieldset>
 
       <fieldset disabled={locked}>
@@ -138,6 +142,8 @@ function DeployForm(props: {
         ))}
       </fieldset>
 
+      {/* Sticky at the bottom of the dialog's scrolling body: the primary buttons show
+          without scrolling even in a small window. */}
       <div className="jp-mlflow-DeployForm-actions">
         <button
           className="jp-Button jp-mod-styled"
@@ -151,8 +157,14 @@ function DeployForm(props: {
         </button>
         <button
           className="jp-Button jp-mod-styled jp-mod-accept"
-          disabled={locked || !model.model}
-          title={trans.__('Insert the code and run it in the notebook now')}
+          disabled={!model.canDeployNow}
+          title={
+            model.deployment?.state === 'ready'
+              ? trans.__(
+                  'The service is running: stop it below to deploy again.'
+                )
+              : trans.__('Insert the code and run it in the notebook now')
+          }
           onClick={() => void model.submit(true)}
         >
           {trans.__('Deploy now')}
@@ -278,8 +290,31 @@ function FieldInput(props: {
   );
 }
 
+/** "· 12 s" since `startedAt`, ticking every second while shown: long waits show progress. */
+function Elapsed(props: {
+  startedAt: number;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const [now, setNow] = React.useState(Date.now());
+  React.useEffect(() => {
+    const timer = window.setInterval(() => {
+      setNow(Date.now());
+    }, 1000);
+    return () => {
+      window.clearInterval(timer);
+    };
+  }, []);
+  return (
+    <span className="jp-mlflow-Elapsed" aria-live="off" data-elapsed>
+      {' · '}
+      {formatElapsed(now - props.startedAt, props.trans)}
+    </span>
+  );
+}
+
 function PreflightView(props: {
   preflight: DeployDialogModel['preflight'];
+  startedAt: number | null;
   trans: TranslationBundle;
 }): JSX.Element | null {
   const { preflight, trans } = props;
@@ -290,6 +325,9 @@ function PreflightView(props: {
     return (
       <div className="jp-mlflow-Preflight" aria-busy="true">
         {trans.__('Reading the model (flavor, signature, input example)…')}
+        {props.startedAt !== null ? (
+          <Elapsed startedAt={props.startedAt} trans={trans} />
+        ) : null}
       </div>
     );
   }
@@ -392,6 +430,7 @@ function PhaseView(props: {
       {phase.kind === 'running' ? (
         <div aria-busy="true">
           {trans.__('Running the cell in the notebook…')}
+          <Elapsed startedAt={phase.startedAt} trans={trans} />
         </div>
       ) : null}
       {deployment ? (

@@ -239,7 +239,7 @@ export class DeployDialogModel {
   async submit(run: boolean): Promise<boolean> {
     this._showErrors = true;
     const source = this.source;
-    if (source === null || this.busy) {
+    if (source === null || this.busy || (run && !this.canDeployNow)) {
       this._changed.emit();
       return false;
     }
@@ -293,6 +293,21 @@ export class DeployDialogModel {
     return this._phase.kind === 'running';
   }
 
+  /**
+   * Whether "Deploy now" can start a service: a model is chosen, no cell runs, and the service
+   * this dialog started is not already healthy (a second click would only fail on the name).
+   */
+  get canDeployNow(): boolean {
+    return !!this._model && !this.busy && this.deployment?.state !== 'ready';
+  }
+
+  /** When the pre-flight that is still loading started (ms since the epoch), else null. */
+  get preflightStartedAt(): number | null {
+    return this._preflight?.kind === 'loading'
+      ? this._preflightStartedAt
+      : null;
+  }
+
   /** Go back to the form (after a failure, or to deploy again). */
   edit(): void {
     if (!this.busy) {
@@ -327,6 +342,7 @@ export class DeployDialogModel {
 
   private async _runPreflight(model: IModelChoice): Promise<void> {
     this._preflight = { kind: 'loading' };
+    this._preflightStartedAt = Date.now();
     this._changed.emit();
     let result: Loadable<IPreflight>;
     try {
@@ -364,6 +380,7 @@ export class DeployDialogModel {
   private _values: TargetValues = {};
   private _showErrors = false;
   private _preflight: Loadable<IPreflight> | null = null;
+  private _preflightStartedAt = 0;
   private _phase: DeployPhase = { kind: 'editing' };
   private _body: string | null = null;
   private _isDisposed = false;
@@ -389,4 +406,19 @@ export namespace DeployDialogModel {
     preselect?: { uri?: string; runId?: string };
     trans: TranslationBundle;
   }
+}
+
+/**
+ * How long a wait has lasted, for the dialog: `8 s`, `1 min 05 s`.
+ *
+ * @param ms - milliseconds waited
+ * @param trans - the translation bundle
+ */
+export function formatElapsed(ms: number, trans: TranslationBundle): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  if (seconds < 60) {
+    return trans.__('%1 s', seconds);
+  }
+  const rest = String(seconds % 60).padStart(2, '0');
+  return trans.__('%1 min %2 s', Math.floor(seconds / 60), rest);
 }

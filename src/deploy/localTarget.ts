@@ -1,5 +1,6 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import { pyStr } from '../snippets/pyliteral';
+import { slugName } from './serviceName';
 import { IDeployTarget, IModelChoice, TargetValues } from './targets';
 
 /** The name rule of the server part (deploy/local.py): short, no control characters. */
@@ -86,7 +87,11 @@ export const localTarget: IDeployTarget = {
   }
 };
 
-/** A readable default service name: the registered name, else the model's folder and run. */
+/**
+ * A readable default service name: the registered name; else the run's name (with the model's
+ * folder when it is not the usual `model`); else the model's folder and run id. Never a logged
+ * model's id (`m-7a03…`) when the run has a name.
+ */
 export function defaultName(model: IModelChoice): string {
   const uri = model.uri;
   const registered = /^models:\/([^/@]+)(?:[/@].*)?$/.exec(uri);
@@ -94,6 +99,18 @@ export function defaultName(model: IModelChoice): string {
     return registered[1].slice(0, MAX_NAME);
   }
   const run = /^runs:\/([^/]+)\/(.+)$/.exec(uri);
+  const folder = run?.[2].replace(/\/+$/, '');
+  const fromRun = model.runName
+    ? slugName(
+        folder && folder !== 'model'
+          ? `${model.runName} ${folder}`
+          : model.runName,
+        { maxLength: MAX_NAME }
+      )
+    : null;
+  if (fromRun) {
+    return fromRun;
+  }
   if (run) {
     return `${run[2].replace(/\/+$/, '')}-${run[1].slice(0, 8)}`.slice(
       0,

@@ -48,6 +48,7 @@ export function choicesFromRunTags(runs: IRun[]): IModelChoice[] {
         label: `${runLabel(run)} / ${path}`,
         source: 'logged',
         runId: run.info.run_id,
+        ...runNameOf(run),
         flavors
       });
     }
@@ -77,7 +78,8 @@ export function choicesFromLoggedModels(
         uri: `models:/${m.info.model_id}`,
         label: owner ? `${owner} / ${m.info.name}` : m.info.name,
         source: 'logged' as const,
-        runId: m.info.source_run_id
+        runId: m.info.source_run_id,
+        ...(run ? runNameOf(run) : {})
       };
     });
 }
@@ -175,6 +177,11 @@ export async function loadModelChoices(
       versions?.model_versions ?? []
     )
   ];
+}
+
+/** `{ runName }` when the run has a name, else nothing (the field stays absent). */
+function runNameOf(run: IRun): { runName?: string } {
+  return run.info.run_name ? { runName: run.info.run_name } : {};
 }
 
 /** A run's name, or the start of its id. */

@@ -12,6 +12,8 @@ export interface IModelChoice {
   source: 'logged' | 'registered' | 'uri';
   /** The run that logged it, when known. */
   runId?: string;
+  /** That run's name, when known: default service names derive from it. */
+  runName?: string;
   /** Flavors known without asking the server (from the run's log-model history). */
   flavors?: string[];
 }

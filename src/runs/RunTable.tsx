@@ -1,6 +1,14 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
-import { cellValue, formatDuration, formatNumber, IColumn } from './columns';
+import {
+  cellValue,
+  COLUMN_WIDTHS,
+  columnsMinWidth,
+  fitColumns,
+  formatDuration,
+  formatNumber,
+  IColumn
+} from './columns';
 import { IRow, RunTableModel } from './tableModel';
 
 /** Height of one row in px; fixed so that only the visible window is rendered. */
@@ -25,11 +33,17 @@ export function RunTable(props: {
 }): JSX.Element {
   const { model, trans, onOpen } = props;
   const rows = model.rows;
-  const columns = model.columns;
   const body = React.useRef<HTMLDivElement>(null);
   const header = React.useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = React.useState(0);
   const [height, setHeight] = React.useState(400);
+  const [width, setWidth] = React.useState<number | null>(null);
+  // The columns that fit: a narrow tab (half a screen) hides the last ones rather than scroll
+  // sideways. The same array while the count is the same: memoised rows compare it by identity.
+  const all = model.columns;
+  const fitting = fitColumns(all, width).length;
+  const columns = React.useMemo(() => all.slice(0, fitting), [all, fitting]);
+  const hidden = all.slice(fitting);
   const [cursor, setCursor] = React.useState(0);
   const selection = new Set(model.selection);
 
@@ -38,9 +52,14 @@ export function RunTable(props: {
     if (!node) {
       return;
     }
-    const observer = new ResizeObserver(() => setHeight(node.clientHeight));
+    const measure = () => {
+      setHeight(node.clientHeight);
+      // The whole table's width: the body's own excludes a vertical scroll bar only.
+      setWidth(node.clientWidth || null);
+    };
+    const observer = new ResizeObserver(measure);
     observer.observe(node);
-    setHeight(node.clientHeight);
+    measure();
     return () => observer.disconnect();
   }, []);
 
@@ -126,105 +145,124 @@ export function RunTable(props: {
   };
 
   const template = columns.map(c =>
-    c.id === 'attr:name' ? 'minmax(160px, 2fr)' : 'minmax(90px, 1fr)'
+    c.id === 'attr:name'
+      ? `minmax(${COLUMN_WIDTHS.name}px, 2fr)`
+      : `minmax(${COLUMN_WIDTHS.other}px, 1fr)`
   );
-  const gridTemplateColumns = ['28px', ...template].join(' ');
-  // Below this width the body scrolls sideways and the header follows it.
-  const minWidth =
-    28 + 160 + 90 * (columns.length - 1) + 6 * columns.length + 8;
+  const gridTemplateColumns = [`${COLUMN_WIDTHS.check}px`, ...template].join(
+    ' '
+  );
+  // Only the name alone can be wider than the table: then the body scrolls sideways and the
+  // header follows it.
+  const minWidth = columnsMinWidth(columns);
   const sort = model.sort;
 
   return (
-    <div
-      className="jp-mlflow-RunTable"
-      role="grid"
-      aria-label={trans.__('Runs')}
-      aria-rowcount={rows.length + 1}
-      tabIndex={0}
-      onKeyDown={onKeyDown}
-      aria-activedescendant={
-        rows[cursor]
-          ? `jp-mlflow-run-${rows[cursor].run.info.run_id}`
-          : undefined
-      }
-    >
+    <>
+      {hidden.length > 0 && (
+        <div
+          className="jp-mlflow-RunTable-hidden jp-mlflow-Muted"
+          data-hidden-count={hidden.length}
+          title={hidden.map(c => headerLabel(c, trans)).join(', ')}
+        >
+          {trans._n(
+            '%1 column hidden to fit: widen the view or choose fewer columns.',
+            '%1 columns hidden to fit: widen the view or choose fewer columns.',
+            hidden.length
+          )}
+        </div>
+      )}
       <div
-        ref={header}
-        className="jp-mlflow-RunTable-headerWrap"
-        role="rowgroup"
+        className="jp-mlflow-RunTable"
+        role="grid"
+        aria-label={trans.__('Runs')}
+        aria-rowcount={rows.length + 1}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        aria-activedescendant={
+          rows[cursor]
+            ? `jp-mlflow-run-${rows[cursor].run.info.run_id}`
+            : undefined
+        }
       >
         <div
-          className="jp-mlflow-RunTable-header"
-          role="row"
-          style={{ gridTemplateColumns, minWidth }}
-        >
-          <span role="columnheader">
-            <span className="jp-mlflow-VisuallyHidden">
-              {trans.__('Selected for compare')}
-            </span>
-          </span>
-          {columns.map(column => {
-            const active = sort?.columnId === column.id;
-            const direction = active
-              ? sort!.ascending
-                ? 'ascending'
-                : 'descending'
-              : 'none';
-            return (
-              <span
-                key={column.id}
-                role="columnheader"
-                aria-sort={direction}
-                data-column={column.id}
-                className="jp-mlflow-RunTable-columnheader"
-              >
-                <button
-                  className={`jp-mlflow-RunTable-sort${active ? ' jp-mod-active' : ''}`}
-                  title={
-                    column.orderKey
-                      ? trans.__('Sort by %1 (MLflow orders)', column.label)
-                      : trans.__('Sort by %1 (loads every run)', column.label)
-                  }
-                  data-column={column.id}
-                  onClick={() => void model.sortBy(column.id)}
-                >
-                  <span className="jp-mlflow-RunTable-label">
-                    {headerLabel(column, trans)}
-                  </span>
-                  {active ? (sort!.ascending ? ' ▲' : ' ▼') : ''}
-                </button>
-              </span>
-            );
-          })}
-        </div>
-      </div>
-      <div ref={body} className="jp-mlflow-RunTable-body" onScroll={onScroll}>
-        <div
+          ref={header}
+          className="jp-mlflow-RunTable-headerWrap"
           role="rowgroup"
-          style={{
-            height: rows.length * ROW_HEIGHT,
-            position: 'relative',
-            minWidth
-          }}
         >
-          {rows.slice(first, last).map((row, i) => (
-            <RunRow
-              key={row.run.info.run_id}
-              row={row}
-              index={first + i}
-              columns={columns}
-              gridTemplateColumns={gridTemplateColumns}
-              selected={selection.has(row.run.info.run_id)}
-              focused={props.focusedRunId === row.run.info.run_id}
-              cursor={cursor === first + i}
-              model={model}
-              trans={trans}
-              onOpen={onOpenRow}
-            />
-          ))}
+          <div
+            className="jp-mlflow-RunTable-header"
+            role="row"
+            style={{ gridTemplateColumns, minWidth }}
+          >
+            <span role="columnheader">
+              <span className="jp-mlflow-VisuallyHidden">
+                {trans.__('Selected for compare')}
+              </span>
+            </span>
+            {columns.map(column => {
+              const active = sort?.columnId === column.id;
+              const direction = active
+                ? sort!.ascending
+                  ? 'ascending'
+                  : 'descending'
+                : 'none';
+              return (
+                <span
+                  key={column.id}
+                  role="columnheader"
+                  aria-sort={direction}
+                  data-column={column.id}
+                  className="jp-mlflow-RunTable-columnheader"
+                >
+                  <button
+                    className={`jp-mlflow-RunTable-sort${active ? ' jp-mod-active' : ''}`}
+                    title={
+                      column.orderKey
+                        ? trans.__('Sort by %1 (MLflow orders)', column.label)
+                        : trans.__('Sort by %1 (loads every run)', column.label)
+                    }
+                    data-column={column.id}
+                    onClick={() => void model.sortBy(column.id)}
+                  >
+                    <span className="jp-mlflow-RunTable-label">
+                      {headerLabel(column, trans)}
+                    </span>
+                    {active ? (sort!.ascending ? ' ▲' : ' ▼') : ''}
+                  </button>
+                </span>
+              );
+            })}
+          </div>
+        </div>
+        <div ref={body} className="jp-mlflow-RunTable-body" onScroll={onScroll}>
+          <div
+            role="rowgroup"
+            style={{
+              height: rows.length * ROW_HEIGHT,
+              position: 'relative',
+              minWidth
+            }}
+          >
+            {rows.slice(first, last).map((row, i) => (
+              <RunRow
+                key={row.run.info.run_id}
+                row={row}
+                index={first + i}
+                columns={columns}
+                gridTemplateColumns={gridTemplateColumns}
+                selected={selection.has(row.run.info.run_id)}
+                focused={props.focusedRunId === row.run.info.run_id}
+                cursor={cursor === first + i}
+                model={model}
+                trans={trans}
+                onOpen={onOpenRow}
+              />
+            ))}
+          </div>
         </div>
       </div>
-    </div>
+    </>
   );
 }
 

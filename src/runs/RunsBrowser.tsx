@@ -35,6 +35,8 @@ export class RunsBrowser extends ReactWidget {
   protected onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
     this.model.startRefresh();
+    // Experiments created while the browser was hidden (a setup cell) show when it comes back.
+    void this.model.reloadExperiments();
   }
 
   protected onAfterAttach(msg: Message): void {

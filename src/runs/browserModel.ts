@@ -113,6 +113,7 @@ export class RunsBrowserModel {
       this._wanted = null;
     }
     this._experimentId = null;
+    this._userChosen = false;
     this._details = null;
     this._sweep = null;
     this._compare = null;
@@ -146,8 +147,40 @@ export class RunsBrowserModel {
     if (name !== this._notebookExperiment) {
       this._notebookExperiment = name;
       this._emit();
-      this._chooseDefault();
+      // A setup cell creates its experiment after the list was read: read it again rather than
+      // fall back to another experiment.
+      if (name && this._listedFor && !this._listed(name)) {
+        void this.reloadExperiments();
+      } else {
+        this._chooseDefault();
+      }
     }
+  }
+
+  /**
+   * Read the experiment list again (the browser is opened or shown), then open the notebook's
+   * experiment unless the user chose one. Calls while a read is in flight share it.
+   */
+  reloadExperiments(): Promise<void> {
+    if (!this._api) {
+      return Promise.resolve();
+    }
+    if (!this._reloading) {
+      const workspace = this._workspace;
+      this._reloading = this.experiments.refresh().then(() => {
+        this._reloading = null;
+        if (this._workspace === workspace) {
+          this._listedFor = workspace?.id ?? null;
+          this._chooseDefault();
+        }
+      });
+    }
+    return this._reloading;
+  }
+
+  /** Whether the user chose the open experiment (else it was opened as a default). */
+  get userChosen(): boolean {
+    return this._userChosen;
   }
 
   /** The chosen experiment's id. */
@@ -161,6 +194,11 @@ export class RunsBrowserModel {
    * @param experimentId - the experiment
    */
   openExperiment(experimentId: string): Promise<void> {
+    this._userChosen = true;
+    return this._open(experimentId);
+  }
+
+  private _open(experimentId: string): Promise<void> {
     this._experimentId = experimentId;
     this._details = null;
     this._sweep = null;
@@ -426,19 +464,41 @@ export class RunsBrowserModel {
     const state = this.experiments.state;
     if (
       this._listedFor !== (this._workspace?.id ?? null) ||
-      this._experimentId ||
       state.kind !== 'ready' ||
       !state.experiments.length
     ) {
       return;
     }
-    const wanted = this._wanted?.experimentId;
+    const mine = this._listed(this._notebookExperiment);
+    if (this._experimentId) {
+      // A default ("Default", the first listed) gives way to the notebook's experiment once it
+      // exists; what the user chose stays.
+      if (
+        !this._userChosen &&
+        mine &&
+        mine.experiment_id !== this._experimentId
+      ) {
+        void this._open(mine.experiment_id);
+      }
+      return;
+    }
+    const wanted = state.experiments.find(
+      e => e.experiment_id === this._wanted?.experimentId
+    );
     this._wanted = null;
-    const chosen =
-      state.experiments.find(e => e.experiment_id === wanted) ??
-      state.experiments.find(e => e.name === this._notebookExperiment) ??
-      state.experiments[0];
-    void this.openExperiment(chosen.experiment_id);
+    if (wanted) {
+      void this.openExperiment(wanted.experiment_id);
+    } else {
+      void this._open((mine ?? state.experiments[0]).experiment_id);
+    }
+  }
+
+  /** The listed experiment of this name, if any. */
+  private _listed(name: string | null) {
+    const state = this.experiments.state;
+    return name && state.kind === 'ready'
+      ? state.experiments.find(e => e.name === name)
+      : undefined;
   }
 
   /** With no configured columns, show the first metrics and params the runs have. */
@@ -477,6 +537,8 @@ export class RunsBrowserModel {
   private _workspace: IWorkspace | null = null;
   private _notebookExperiment: string | null = null;
   private _experimentId: string | null = null;
+  private _userChosen = false;
+  private _reloading: Promise<void> | null = null;
   /** An experiment to open once its workspace is browsed. */
   private _wanted: { workspaceId: string; experimentId: string } | null = null;
   private _listedFor: string | null = null;

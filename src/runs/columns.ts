@@ -186,3 +186,47 @@ function attribute(
 ): IColumn {
   return { id: `attr:${name}`, label, kind: 'attribute', orderKey, numeric };
 }
+
+/** Narrowest widths of the run table, in px: the compare checkbox, the name, any other column. */
+export const COLUMN_WIDTHS = {
+  check: 28,
+  name: 140,
+  other: 80,
+  gap: 6,
+  pad: 8
+};
+
+/** The narrowest row that shows these columns, in px. */
+export function columnsMinWidth(columns: readonly IColumn[]): number {
+  const { check, name, other, gap, pad } = COLUMN_WIDTHS;
+  return columns.reduce(
+    (sum, c) => sum + gap + (c.id === 'attr:name' ? name : other),
+    check + pad
+  );
+}
+
+/**
+ * The columns that fit a width without scrolling sideways: the longest leading run of the
+ * table's order (name, status, the chosen metrics and params, then the other attributes), so
+ * the least important go first; the name always stays.
+ *
+ * @param columns - the table's columns, most important first
+ * @param width - the table's width in px, or null before it is measured (all columns)
+ */
+export function fitColumns(
+  columns: readonly IColumn[],
+  width: number | null
+): IColumn[] {
+  if (width === null || columnsMinWidth(columns) <= width) {
+    return [...columns];
+  }
+  const shown: IColumn[] = [];
+  for (const column of columns) {
+    if (columnsMinWidth([...shown, column]) > width) {
+      break;
+    }
+    shown.push(column);
+  }
+  const name = columns.find(c => c.id === 'attr:name');
+  return name && !shown.includes(name) ? [name] : shown;
+}

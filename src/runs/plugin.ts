@@ -178,6 +178,8 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
           restoreWorkspace = workspaceId;
           selectRestored();
         }
+        // The list may predate the notebook's experiment (created by its setup cell).
+        void model.reloadExperiments();
         open();
       }
     });
@@ -185,7 +187,8 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
       void restorer.restore(tracker, {
         command: CommandIDs.openRunsBrowser,
         args: () => ({
-          experimentId: model.experimentId ?? '',
+          // Only a choice is restored: a default gives way to the notebook's experiment.
+          experimentId: model.userChosen ? (model.experimentId ?? '') : '',
           workspaceId: model.workspace?.id ?? ''
         }),
         name: () => 'runs'

@@ -2,7 +2,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import { nullTranslator } from '@jupyterlab/translation';
 import { WorkspaceClient } from '../../api/client';
 import { DeploymentsModel } from '../deploymentsModel';
-import { DeployDialogModel } from '../dialogModel';
+import { DeployDialogModel, formatElapsed } from '../dialogModel';
 import { localTarget } from '../localTarget';
 import { DeployTargetRegistry, IModelChoice } from '../targets';
 
@@ -45,7 +45,13 @@ function fakeServer(list: unknown[], calls: string[]) {
 
 const choices: IModelChoice[] = [
   { uri: 'models:/m-1', label: 'a / model', source: 'logged', runId: 'r1' },
-  { uri: 'models:/m-2', label: 'b / model', source: 'logged', runId: 'r2' }
+  {
+    uri: 'models:/m-2',
+    label: 'train b / model',
+    source: 'logged',
+    runId: 'r2',
+    runName: 'train b'
+  }
 ];
 
 function dialog(
@@ -82,7 +88,9 @@ describe('DeployDialogModel', () => {
     await model.load();
     await settled(model);
     expect(model.model?.uri).toBe('models:/m-2');
-    expect(model.values.name).toBe('m-2');
+    // Named after the run, not the logged model's id.
+    expect(model.values.name).toBe('train-b');
+    expect(model.canDeployNow).toBe(true);
     expect(model.preflight?.kind).toBe('ready');
     expect(calls).toContain('POST api/deployments/preflight');
     expect(JSON.parse(model.requestBody)).toEqual({ inputs: [[1, 2]] });
@@ -133,6 +141,9 @@ describe('DeployDialogModel', () => {
     });
     expect(model.deployment?.id).toBe('ab12cd34');
     expect(model.busy).toBe(false);
+    // Healthy: Deploy now is off (a second one would clash on the name); Insert code stays.
+    expect(model.canDeployNow).toBe(false);
+    expect(await model.submit(true)).toBe(false);
     // The open dialog keeps the list polled; closing it stops that.
     expect(model.deployments.polling).toBe(true);
     model.dispose();
@@ -152,6 +163,14 @@ describe('DeployDialogModel', () => {
     });
     model.edit();
     expect(model.phase.kind).toBe('editing');
+  });
+});
+
+describe('formatElapsed', () => {
+  it('shows seconds, then minutes and seconds', () => {
+    expect(formatElapsed(8_400, trans)).toBe('8 s');
+    expect(formatElapsed(65_000, trans)).toBe('1 min 05 s');
+    expect(formatElapsed(-5, trans)).toBe('0 s');
   });
 });
 

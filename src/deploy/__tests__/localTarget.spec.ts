@@ -1,5 +1,6 @@
 import { nullTranslator } from '@jupyterlab/translation';
 import { defaultName, localTarget } from '../localTarget';
+import { slugName } from '../serviceName';
 import { IModelChoice } from '../targets';
 
 const trans = nullTranslator.load('jupyterlab_mlflow_workspace');
@@ -69,5 +70,73 @@ describe('local web service target', () => {
     expect(
       defaultName({ uri: 'models:/m-abc123', label: '', source: 'logged' })
     ).toBe('m-abc123');
+  });
+
+  it("names a logged model's service after its run, not the model id", () => {
+    const errors = (name: string) =>
+      localTarget.validate({ name, port: '' }, trans);
+    const cases: [IModelChoice, string][] = [
+      [
+        {
+          uri: 'models:/m-7a03c5e1f2',
+          label: 'to-deploy / model',
+          source: 'logged',
+          runId: 'r1',
+          runName: 'to-deploy'
+        },
+        'to-deploy'
+      ],
+      [
+        {
+          uri: 'runs:/0123456789ab/model',
+          label: '',
+          source: 'logged',
+          runName: 'Ridge α=0.1 (final)'
+        },
+        'ridge-0-1-final'
+      ],
+      [
+        {
+          uri: 'runs:/0123456789ab/preprocessor',
+          label: '',
+          source: 'logged',
+          runName: 'diabetes'
+        },
+        'diabetes-preprocessor'
+      ],
+      [
+        {
+          uri: 'models:/m-7a03',
+          label: '',
+          source: 'logged',
+          runName: 'x'.repeat(300)
+        },
+        'x'.repeat(100)
+      ],
+      // Nothing usable in the run name: the model's own name, as before.
+      [
+        { uri: 'models:/m-7a03', label: '', source: 'logged', runName: '✓✓' },
+        'm-7a03'
+      ]
+    ];
+    for (const [choice, expected] of cases) {
+      const name = defaultName(choice);
+      expect(name).toBe(expected);
+      expect(errors(name)).toEqual({});
+    }
+  });
+});
+
+describe('slugName', () => {
+  it('keeps to lowercase letters, digits and single hyphens within the rules', () => {
+    expect(slugName('  Élan -- vital!  ', { maxLength: 100 })).toBe(
+      'elan-vital'
+    );
+    expect(slugName('2024 run', { maxLength: 32, letterFirst: true })).toBe(
+      'run'
+    );
+    expect(slugName('abc-def', { maxLength: 4 })).toBe('abc');
+    expect(slugName('ab', { maxLength: 32, minLength: 3 })).toBeNull();
+    expect(slugName('✓', { maxLength: 32 })).toBeNull();
   });
 });

@@ -78,7 +78,8 @@ describe('deployable models', () => {
         uri: 'models:/m-1',
         label: 'train / model',
         source: 'logged',
-        runId: 'r1'
+        runId: 'r1',
+        runName: 'train'
       },
       {
         uri: 'models:/m-2',

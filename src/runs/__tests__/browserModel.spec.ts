@@ -314,6 +314,88 @@ describe('RunsBrowserModel', () => {
     model.dispose();
   });
 
+  describe("the notebook's experiment, created after the list was read", () => {
+    /** An API whose experiment list grows when the setup cell creates 'diabetes'. */
+    function growingApi() {
+      const api = fakeApi(runs);
+      const listed: IExperiment[] = [
+        {
+          experiment_id: '0',
+          name: 'Default',
+          lifecycle_stage: 'active',
+          tags: []
+        }
+      ];
+      let reads = 0;
+      return {
+        api: {
+          ...api,
+          searchExperiments: async () => {
+            reads++;
+            return { experiments: [...listed] };
+          }
+        } as IRunsApi,
+        create: () =>
+          listed.push({
+            experiment_id: '5',
+            name: 'diabetes',
+            lifecycle_stage: 'active',
+            tags: []
+          }),
+        reads: () => reads
+      };
+    }
+
+    it('opens it when the browser is opened again', async () => {
+      const fake = growingApi();
+      const model = new RunsBrowserModel({ apiFor: () => fake.api });
+      model.setNotebookExperiment('diabetes');
+      model.setWorkspace(workspace);
+      await flush();
+      await flush();
+      // Read at start-up, before the setup cell ran: only Default exists.
+      expect(model.experimentId).toBe('0');
+      fake.create();
+      await model.reloadExperiments();
+      await flush();
+      expect(model.experimentId).toBe('5');
+      expect(model.experiments.find('5')?.name).toBe('diabetes');
+      model.dispose();
+    });
+
+    it('reads the list again when the notebook names an unlisted experiment', async () => {
+      const fake = growingApi();
+      const model = new RunsBrowserModel({ apiFor: () => fake.api });
+      model.setWorkspace(workspace);
+      await flush();
+      await flush();
+      const before = fake.reads();
+      fake.create();
+      model.setNotebookExperiment('diabetes');
+      await flush();
+      await flush();
+      expect(fake.reads()).toBe(before + 1);
+      expect(model.experimentId).toBe('5');
+      model.dispose();
+    });
+
+    it('keeps an experiment the user chose', async () => {
+      const fake = growingApi();
+      const model = new RunsBrowserModel({ apiFor: () => fake.api });
+      model.setWorkspace(workspace);
+      await flush();
+      await flush();
+      await model.openExperiment('0');
+      fake.create();
+      model.setNotebookExperiment('diabetes');
+      await model.reloadExperiments();
+      await flush();
+      expect(model.experimentId).toBe('0');
+      expect(model.experiments.find('5')).toBeDefined();
+      model.dispose();
+    });
+  });
+
   it('does not browse a workspace the server cannot reach', () => {
     const api = fakeApi(runs);
     const model = new RunsBrowserModel({ apiFor: () => api });

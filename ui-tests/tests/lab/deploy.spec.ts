@@ -22,6 +22,8 @@ test.describe('Deploy a model as a local web service', () => {
   test('toolbar Deploy → local → healthy → Call endpoint → Stop', async ({
     page
   }) => {
+    // A small laptop screen: the dialog's primary buttons must show without scrolling.
+    await page.setViewportSize({ width: 1280, height: 720 });
     await page.notebook.createNew('deploy.ipynb');
     await page.sidebar.openTab(PANEL_ID);
     const panel = page.locator(`#${PANEL_ID}`);
@@ -72,9 +74,27 @@ test.describe('Deploy a model as a local web service', () => {
       )
     ).toEqual([]);
 
+    // Insert code and Deploy now are in view at 1280×720 without scrolling: inside the
+    // dialog's visible body, not below its fold.
+    const insertCode = dialog.getByRole('button', { name: 'Insert code' });
+    const deployNow = dialog.getByRole('button', { name: 'Deploy now' });
+    const body = (await page.locator('.jp-Dialog-body').boundingBox())!;
+    for (const button of [insertCode, deployNow]) {
+      await expect(button).toBeInViewport({ ratio: 1 });
+      const box = (await button.boundingBox())!;
+      expect(box.y).toBeGreaterThanOrEqual(body.y);
+      expect(box.y + box.height).toBeLessThanOrEqual(body.y + body.height);
+    }
+
+    // The service is named after the run, not the logged model's id (m-…).
+    await expect(dialog.getByLabel('Service name')).toHaveValue('to-deploy');
     await dialog.getByLabel('Service name').fill('diabetes "lr" ✓');
     const clicked = Date.now();
-    await dialog.getByRole('button', { name: 'Deploy now' }).click();
+    await deployNow.click();
+    // A long wait shows how long it has lasted.
+    await expect(
+      dialog.locator('[data-phase="running"] [data-elapsed]')
+    ).toBeVisible();
     const deployment = dialog.locator('.jp-mlflow-Deployment');
     await expect(deployment).toHaveAttribute('data-state', 'ready', {
       timeout: 300_000
@@ -89,6 +109,10 @@ test.describe('Deploy a model as a local web service', () => {
     );
     await expect(deployment).toContainText('diabetes "lr" ✓');
     await expect(deployment).toContainText('http://127.0.0.1:');
+    // Healthy: a second Deploy now would only clash; Insert code stays available.
+    await expect(deployNow).toBeDisabled();
+    await expect(insertCode).toBeEnabled();
+    await expect(deployNow).toBeInViewport({ ratio: 1 });
 
     // The body starts from the logged input example; the model answers with predictions.
     await expect(dialog.getByLabel('Request body (JSON)')).toHaveValue(

@@ -273,3 +273,125 @@ test.describe('Run browser', () => {
     await expect(header('param:model')).toHaveCount(0);
   });
 });
+
+test.describe('Run browser at half a screen', () => {
+  test.setTimeout(300_000);
+
+  test("opens the notebook's experiment created after the list was read, readable at 534 px", async ({
+    page,
+    request
+  }) => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    // The setup cell names the experiment after the notebook: a long, realistic name.
+    const experiment = `diabetes-regression-half-${Date.now()}`;
+    await page.notebook.createNew(`${experiment}.ipynb`);
+    const panel = await addServerWorkspace(page, 'Half server', MLFLOW_URL);
+    await panel.getByRole('button', { name: 'Insert setup cell' }).click();
+    await expect(page.locator('.jp-Notebook .jp-Cell')).toHaveCount(2);
+
+    // The browser reads the list before the experiment exists (the cell has not run yet)…
+    await panel.getByRole('button', { name: 'Browse runs' }).click();
+    const browser = page.locator('#jp-mlflow-runs-browser');
+    await expect(
+      browser.locator('.jp-mlflow-ExperimentItem-open[aria-current="true"]')
+    ).toHaveCount(1, { timeout: 60_000 });
+
+    // …then the cell runs: the experiment and its runs appear on the server.
+    const { experiment_id } = await call(request, 'experiments/create', {
+      name: experiment
+    });
+    const metrics = ['mae', 'mse', 'r2', 'rmse'];
+    const params = ['alpha', 'fit_intercept', 'max_iter', 'solver'];
+    for (let i = 0; i < 3; i++) {
+      const { run } = await call(request, 'runs/create', {
+        experiment_id,
+        run_name: `ridge-${i}`,
+        start_time: Date.now()
+      });
+      await call(request, 'runs/log-batch', {
+        run_id: run.info.run_id,
+        params: params.map(key => ({ key, value: `${key}-${i}` })),
+        metrics: metrics.map(key => ({
+          key,
+          value: i + 0.5,
+          timestamp: Date.now(),
+          step: 0
+        }))
+      });
+    }
+
+    // Back in the notebook, then "Browse runs" again: the notebook's experiment opens.
+    await page.notebook.activate(`${experiment}.ipynb`);
+    await panel.getByRole('button', { name: 'Browse runs' }).click();
+    const mine = browser.locator('.jp-mlflow-ExperimentItem', {
+      has: page.locator('.jp-mlflow-Badge.jp-mod-notebook')
+    });
+    const name = mine.getByRole('button', { name: experiment, exact: true });
+    await expect(name).toHaveAttribute('aria-current', 'true', {
+      timeout: 60_000
+    });
+    const grid = browser.getByRole('grid', { name: 'Runs' });
+    await expect(grid).toHaveAttribute('aria-rowcount', '4', {
+      timeout: 60_000
+    });
+
+    /** The name's shown width: it must not be squeezed to nothing by the badge and buttons. */
+    const nameWidth = () => name.evaluate(node => node.clientWidth);
+    // A full screen (the issue saw 0 px at 1072 px too).
+    expect(await nameWidth()).toBeGreaterThan(80);
+
+    // Half a screen: the MLflow Runs tab 534 px wide (as beside Live Metrics).
+    await page.sidebar.close('left');
+    const tabWidth = () =>
+      browser.evaluate(node => node.getBoundingClientRect().width);
+    await page.setViewportSize({ width: 800, height: 800 });
+    await page.setViewportSize({
+      width: Math.round(800 + 534 - (await tabWidth())),
+      height: 800
+    });
+    await expect.poll(tabWidth).toBeLessThan(540);
+    expect(await tabWidth()).toBeGreaterThan(528);
+    await expect(name).toBeVisible();
+    expect(await nameWidth()).toBeGreaterThan(80);
+
+    // No sideways scrolling: the table shows the columns that fit and says what it hid.
+    const noSideways = (selector: string) =>
+      browser
+        .locator(selector)
+        .evaluate(node => node.scrollWidth - node.clientWidth);
+    expect(await noSideways('.jp-mlflow-RunTable-body')).toBeLessThanOrEqual(0);
+    expect(await noSideways('.jp-mlflow-RunsBrowser-main')).toBeLessThanOrEqual(
+      0
+    );
+    await expect(
+      browser.locator('.jp-mlflow-RunTable-hidden[data-hidden-count]')
+    ).toBeVisible();
+    await expect(
+      browser.locator('[role="columnheader"][data-column="metric:mae"]')
+    ).toBeVisible();
+
+    // Run details: their close button is in view, also after scrolling them, and works.
+    await browser.locator('.jp-mlflow-RunTable-row').first().click();
+    const details = browser.locator('.jp-mlflow-RunDetails');
+    await expect(details).toContainText('Parameters (4)');
+    const close = details.getByRole('button', { name: 'Close run details' });
+    await expect(close).toBeInViewport({ ratio: 1 });
+    await details.evaluate(node => {
+      node.scrollTop = node.scrollHeight;
+    });
+    await expect(close).toBeInViewport({ ratio: 1 });
+    const box = (await browser.boundingBox())!;
+    const closeBox = (await close.boundingBox())!;
+    expect(closeBox.x + closeBox.width).toBeLessThanOrEqual(box.x + box.width);
+    await browser.screenshot({
+      path: test.info().outputPath('runs-browser-half.png')
+    });
+    const axe = await new AxeBuilder({ page })
+      .include('#jp-mlflow-runs-browser')
+      .analyze();
+    expect(axe.violations.map(v => `${v.id}: ${v.nodes.length}`)).toEqual([]);
+    await close.click();
+    await expect(details).toHaveCount(0);
+    await expect(grid).toBeVisible();
+  });
+});
