@@ -4,7 +4,7 @@ import { Panel, Widget } from '@lumino/widgets';
 import { CommandIDs } from '../commands';
 import { IRunEntry, LiveSession } from './liveSession';
 import { MetricChart } from './MetricChart';
-import { runColor } from './series';
+import { runColors } from './series';
 
 /** The pip command that gives a Python kernel the push (run in the notebook, it installs into
  * that kernel's own environment). */
@@ -89,6 +89,13 @@ export class LiveMetricsView extends Panel {
     this._render();
   }
 
+  /** Redraw every chart with the current theme's colours. */
+  restyle(): void {
+    for (const { chart } of this._chartByKey.values()) {
+      chart.restyle();
+    }
+  }
+
   /** The chart of a metric key, if it is shown (for tests and the compare view). */
   chartFor(key: string): MetricChart | undefined {
     return this._chartByKey.get(key)?.chart;
@@ -154,9 +161,11 @@ export class LiveMetricsView extends Panel {
       ? ''
       : this._search.value.trim().toLowerCase();
     const shown = keys.filter(k => k.toLowerCase().includes(filter));
+    // One assignment per render, shared with Compare: distinct here, the same there.
+    const colors = runColors.assign(runIds);
     this._renderMessage(session, runs, keys.length, shown.length);
-    this._renderLegend(session, runs);
-    this._renderCharts(session, runs, shown);
+    this._renderLegend(session, runs, colors);
+    this._renderCharts(session, runs, shown, colors);
   }
 
   private _renderMessage(
@@ -252,7 +261,11 @@ export class LiveMetricsView extends Panel {
     node.hidden = lines.length === 0;
   }
 
-  private _renderLegend(session: LiveSession | null, runs: IRunEntry[]) {
+  private _renderLegend(
+    session: LiveSession | null,
+    runs: IRunEntry[],
+    colors: Map<string, string>
+  ) {
     const trans = this._trans;
     const node = this._legend.node;
     node.textContent = '';
@@ -268,7 +281,7 @@ export class LiveMetricsView extends Panel {
       }
       const swatch = document.createElement('span');
       swatch.className = 'jp-mlflow-LiveMetrics-swatch';
-      swatch.style.backgroundColor = runColor(run.runId);
+      swatch.style.backgroundColor = colors.get(run.runId)!;
       const name = document.createElement('span');
       name.className = 'jp-mlflow-LiveMetrics-runName';
       name.textContent = run.name;
@@ -294,7 +307,8 @@ export class LiveMetricsView extends Panel {
   private _renderCharts(
     session: LiveSession | null,
     runs: IRunEntry[],
-    keys: string[]
+    keys: string[],
+    colors: Map<string, string>
   ): void {
     const wanted = new Set(keys);
     for (const [key, card] of this._chartByKey) {
@@ -323,7 +337,7 @@ export class LiveMetricsView extends Panel {
           const run = byId.get(s.runId)!;
           return {
             label: run.name,
-            color: runColor(s.runId),
+            color: colors.get(s.runId)!,
             xs: s.xs,
             ys: s.ys,
             width: run.status === 'RUNNING' ? 2.5 : 1.5,
