@@ -20,11 +20,13 @@ test('the Live metrics view opens in Notebook 7’s right panel and follows the 
     () => (window as any).jupyterapp?.commands !== undefined
   );
   await page.waitForSelector('.jp-Notebook');
-  await page.evaluate(() =>
-    (window as any).jupyterapp.commands.execute(
-      'mlflow-workspace:open-live-metrics'
+  // Where users look: the notebook's toolbar (declared in schema/charts.json, like Deploy).
+  await page
+    .locator(
+      '.jp-NotebookPanel-toolbar [data-jp-item-name="mlflow-workspace-live-metrics"]'
     )
-  );
+    .getByRole('button')
+    .click();
   const view = page.locator('#jp-mlflow-live-metrics');
   await expect(view).toBeVisible({ timeout: 60_000 });
   expect(
