@@ -238,14 +238,16 @@ test.describe('The default path, end to end', () => {
     await expect(view).not.toContainText('Open a notebook');
 
     // A rename: the view follows, and the next run records the new name.
-    await page.evaluate(async () => {
+    const renamedPath: string = await page.evaluate(async () => {
       const app = (window as any).jupyterapp;
-      const notebook = [...app.shell.widgets('main')].find(
-        (w: any) => w.context?.path === 'journey.ipynb'
+      const notebook = [...app.shell.widgets('main')].find((w: any) =>
+        w.context?.path?.endsWith('journey.ipynb')
       );
       app.shell.activateById(notebook.id);
       await notebook.context.rename('journey-renamed.ipynb');
+      return notebook.context.localPath;
     });
+    expect(renamedPath).toMatch(/journey-renamed\.ipynb$/);
     await expect(view.locator('.jp-mlflow-LiveMetrics-notebook')).toHaveText(
       'journey-renamed.ipynb'
     );
@@ -266,10 +268,9 @@ test.describe('The default path, end to end', () => {
         .filter(t => t.key.startsWith('mlflow'))
         .map(t => [t.key, t.value])
     );
-    expect(tags['mlflow.source.name']).toBe('journey-renamed.ipynb');
-    expect(tags['mlflow_workspace.notebook_path']).toBe(
-      'journey-renamed.ipynb'
-    );
+    // Relative to the Jupyter root, as the notebook is called now.
+    expect(tags['mlflow.source.name']).toBe(renamedPath);
+    expect(tags['mlflow_workspace.notebook_path']).toBe(renamedPath);
     await expect(legend).toHaveCount(RUNS + 1, { timeout: 60_000 });
     await expect(view.locator('.jp-mlflow-LiveMetrics-runName')).toContainText([
       'after-rename'
