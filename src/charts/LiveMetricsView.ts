@@ -4,7 +4,7 @@ import { Panel, Widget } from '@lumino/widgets';
 import { CommandIDs } from '../commands';
 import { IRunEntry, LiveSession } from './liveSession';
 import { MetricChart } from './MetricChart';
-import { runColors } from './series';
+import { RUN_COLORS } from './series';
 
 /** The pip command that gives a Python kernel the push (run in the notebook, it installs into
  * that kernel's own environment). */
@@ -162,7 +162,7 @@ export class LiveMetricsView extends Panel {
       : this._search.value.trim().toLowerCase();
     const shown = keys.filter(k => k.toLowerCase().includes(filter));
     // One assignment per render, shared with Compare: distinct here, the same there.
-    const colors = runColors.assign(runIds);
+    const colors = RUN_COLORS.assign(runIds);
     this._renderMessage(session, runs, keys.length, shown.length);
     this._renderLegend(session, runs, colors);
     this._renderCharts(session, runs, shown, colors);

@@ -212,7 +212,7 @@ export const RUN_PALETTE: readonly string[] = [
 ];
 
 /** The one assignment all views of the page share. */
-export const runColors = new RunColors();
+export const RUN_COLORS = new RunColors();
 
 /**
  * Metric points of several runs, by (run, key), each series sorted by (step, timestamp) and

@@ -4,7 +4,7 @@ import { IRun } from '../api/mlflowTypes';
 import { formatNumber } from './columns';
 import { diffRuns } from './compare';
 import { ICompareSeries, Loadable } from './browserModel';
-import { runColors } from '../charts/series';
+import { RUN_COLORS } from '../charts/series';
 import { metricLine, OverlayChart } from './OverlayChart';
 import { CheckLabel, MetricSelect } from './controls';
 
@@ -29,8 +29,11 @@ export function CompareView(props: {
     ...new Set(runs.flatMap(r => r.data.metrics.map(m => m.key)))
   ].sort();
   const name = (run: IRun) => run.info.run_name || run.info.run_id;
-  // A run has the colour Live Metrics gives it, distinct among the runs compared.
-  const colors = runColors.assign(runs.map(r => r.info.run_id));
+  // The same colour per run as Live Metrics, distinct among the compared runs.
+  const colors = React.useMemo(
+    () => RUN_COLORS.assign(runs.map(r => r.info.run_id)),
+    [runs]
+  );
   const lines = React.useMemo(
     () =>
       series?.kind === 'ready'
@@ -39,7 +42,7 @@ export function CompareView(props: {
             color: colors.get(s.run.info.run_id)
           }))
         : [],
-    [series]
+    [series, colors]
   );
   return (
     <section

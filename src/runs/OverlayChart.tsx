@@ -11,7 +11,7 @@ export const PALETTE = RUN_PALETTE;
 export interface ILine {
   label: string;
   points: { x: number; y: number }[];
-  /** The run's colour in every view (`runColors`); else by position. */
+  /** A run's colour (`RUN_COLORS`), so it matches the other views; else by position. */
   color?: string;
 }
 
