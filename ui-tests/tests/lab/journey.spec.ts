@@ -219,6 +219,7 @@ test.describe('The default path, end to end', () => {
     expect(new Set(Object.values(liveColors)).size).toBe(RUNS);
 
     expect(await contrastViolations(page)).toEqual([]);
+    await local.scrollIntoViewIfNeeded();
     await panel.screenshot({ path: path.join(DOCS, 'first-steps-panel.png') });
     await view.screenshot({
       path: path.join(DOCS, 'first-steps-live-metrics.png')
@@ -333,6 +334,7 @@ test.describe('The default path, end to end', () => {
     await page.sidebar.openTab(PANEL_ID);
     await expect(local).toHaveAttribute('aria-selected', 'true');
     expect(await contrastViolations(page)).toEqual([]);
+    await local.scrollIntoViewIfNeeded();
     await panel.screenshot({
       path: path.join(DOCS, 'first-steps-panel-dark.png')
     });
