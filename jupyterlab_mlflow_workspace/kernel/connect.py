@@ -313,22 +313,31 @@ def _mlflow_workspace_set(mlflow) -> bool:
 
 
 def _tag_notebook() -> None:
-    """Tag fluent runs with this notebook through MLflow's ``MLFLOW_RUN_CONTEXT`` variable.
+    """Name this notebook on fluent runs (``mlflow.source.name``), as the run-context provider does.
 
-    ``JPY_SESSION_NAME`` is the notebook's path when the kernel was started; missing under
-    papermill or nbconvert, where nothing is tagged.
+    It used to be written into MLflow's ``MLFLOW_RUN_CONTEXT`` variable from ``JPY_SESSION_NAME``:
+    the server's absolute path, into a shared tracking store, and the old name after a rename.
+    The provider (``live/run_context.py``) now names the notebook relative to the Jupyter root at
+    each run start; a value an earlier version of this cell wrote is removed so it cannot win.
     """
-    path = os.environ.get("JPY_SESSION_NAME", "").strip()
-    if not path:
+    raw = os.environ.get(RUN_CONTEXT_VAR)
+    if not raw:
         return
     try:
-        tags = json.loads(os.environ.get(RUN_CONTEXT_VAR) or "{}")
+        tags = json.loads(raw)
     except ValueError:
         return  # somebody else's value; leave it alone
-    if not isinstance(tags, dict):
+    if not isinstance(tags, dict) or "mlflow.source.name" not in tags:
         return
-    tags.update({"mlflow.source.type": "NOTEBOOK", "mlflow.source.name": path})
-    os.environ[RUN_CONTEXT_VAR] = json.dumps(tags)
+    path = os.environ.get("JPY_SESSION_NAME", "").strip()
+    if tags.get("mlflow.source.name") == path:
+        tags.pop("mlflow.source.name")
+        if tags.get("mlflow.source.type") == "NOTEBOOK":
+            tags.pop("mlflow.source.type")
+        if tags:
+            os.environ[RUN_CONTEXT_VAR] = json.dumps(tags)
+        else:
+            os.environ.pop(RUN_CONTEXT_VAR, None)
 
 
 def _experiment_note(experiment: str | None) -> str:

@@ -39,6 +39,7 @@ def activate() -> bool:
     if not hook.install(sink):
         pusher.stop_pusher()
         return False
+    sink.announce()
     return True
 
 

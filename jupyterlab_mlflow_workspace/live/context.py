@@ -28,6 +28,8 @@ import sys
 TAG_NOTEBOOK_ID = "mlflow_workspace.notebook_id"
 TAG_NOTEBOOK_PATH = "mlflow_workspace.notebook_path"
 TAG_KERNEL_ID = "mlflow_workspace.kernel_id"
+TAG_SOURCE_NAME = "mlflow.source.name"
+TAG_SOURCE_TYPE = "mlflow.source.type"
 
 MAX_TAG_VALUE = 5000  # MLflow's tag value limit is 8000 (5000 on older servers)
 _KERNEL_FILE = re.compile(r"^kernel-([0-9A-Za-z-]{1,100})\.json$")
@@ -95,6 +97,11 @@ def notebook_tags() -> dict[str, str]:
     path = notebook_path()
     if path:
         tags[TAG_NOTEBOOK_PATH] = path
+        # MLflow's own name for the notebook, as it is called now: the frontend updates
+        # JPY_SESSION_NAME on a rename (MLflow caches the first name it found), and this
+        # provider comes after MLflow's, so plain and Connected cells record the same.
+        tags[TAG_SOURCE_TYPE] = "NOTEBOOK"
+        tags[TAG_SOURCE_NAME] = path
     if _notebook_id:
         tags[TAG_NOTEBOOK_ID] = _notebook_id
     return tags

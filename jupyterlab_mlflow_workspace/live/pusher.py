@@ -360,6 +360,17 @@ class Pusher:
         self.stats["max_message_bytes"] = max(self.stats["max_message_bytes"], used)
         return data
 
+    def announce(self) -> None:
+        """Open the comm now, empty, unless it is open: the frontend learns that this kernel
+        pushes as soon as the setup cell ran (its "metrics are polled" hint goes), not only
+        with the first value logged. Called on the kernel's thread while the flusher is idle."""
+        if self._comm is not None and not getattr(self._comm, "_closed", False):
+            return
+        try:
+            self._open({"v": PROTOCOL_VERSION, "points": [], "runs": []})
+        except Exception:  # no frontend listening: the first batch opens it later
+            log.debug("live metrics: announce failed", exc_info=True)
+
     def _send(self, data: dict) -> bool:
         comm = self._comm
         if comm is not None and (comm is self._closed_comm or getattr(comm, "_closed", False)):

@@ -89,6 +89,13 @@ export class LiveMetricsView extends Panel {
     this._render();
   }
 
+  /** Redraw every chart with the current theme's colours. */
+  restyle(): void {
+    for (const { chart } of this._chartByKey.values()) {
+      chart.restyle();
+    }
+  }
+
   /** The chart of a metric key, if it is shown (for tests and the compare view). */
   chartFor(key: string): MetricChart | undefined {
     return this._chartByKey.get(key)?.chart;
@@ -154,9 +161,11 @@ export class LiveMetricsView extends Panel {
       ? ''
       : this._search.value.trim().toLowerCase();
     const shown = keys.filter(k => k.toLowerCase().includes(filter));
+    // One assignment per render, shared with Compare: distinct here, the same there.
+    const colors = RUN_COLORS.assign(runIds);
     this._renderMessage(session, runs, keys.length, shown.length);
-    this._renderLegend(session, runs);
-    this._renderCharts(session, runs, shown);
+    this._renderLegend(session, runs, colors);
+    this._renderCharts(session, runs, shown, colors);
   }
 
   private _renderMessage(
@@ -252,13 +261,16 @@ export class LiveMetricsView extends Panel {
     node.hidden = lines.length === 0;
   }
 
-  private _renderLegend(session: LiveSession | null, runs: IRunEntry[]) {
+  private _renderLegend(
+    session: LiveSession | null,
+    runs: IRunEntry[],
+    colors: Map<string, string>
+  ) {
     const trans = this._trans;
     const node = this._legend.node;
     node.textContent = '';
     node.hidden = runs.length === 0;
     const list = document.createElement('ul');
-    const colors = RUN_COLORS.assign(runs.map(r => r.runId));
     for (const run of runs) {
       const item = document.createElement('li');
       item.className = 'jp-mlflow-LiveMetrics-run';
@@ -295,7 +307,8 @@ export class LiveMetricsView extends Panel {
   private _renderCharts(
     session: LiveSession | null,
     runs: IRunEntry[],
-    keys: string[]
+    keys: string[],
+    colors: Map<string, string>
   ): void {
     const wanted = new Set(keys);
     for (const [key, card] of this._chartByKey) {
@@ -308,7 +321,6 @@ export class LiveMetricsView extends Panel {
       return;
     }
     const byId = new Map(runs.map(r => [r.runId, r]));
-    const colors = RUN_COLORS.assign(runs.map(r => r.runId));
     keys.forEach((key, index) => {
       let card = this._chartByKey.get(key);
       if (!card) {

@@ -104,6 +104,15 @@ export class MetricChart extends Widget {
   }
 
   /**
+   * Redraw with the theme's colours as they are now (axes, grid and font are canvas colours read
+   * from CSS variables when the plot is made, so a theme change needs a new plot).
+   */
+  restyle(): void {
+    this._signature = '';
+    this._scheduleDraw();
+  }
+
+  /**
    * Dispose the uPlot instance and cancel a pending frame (idempotent).
    */
   dispose(): void {
@@ -190,6 +199,8 @@ export class MetricChart extends Widget {
     const text = css('--jp-ui-font-color2', '#616161');
     const grid = css('--jp-border-color2', '#e0e0e0');
     const font = `11px ${css('--jp-ui-font-family', 'sans-serif')}`;
+    // The canvas's ink, where a test (and a curious user) can see which theme drew it.
+    this.node.dataset.ink = text;
     const axis = (label: string): uPlot.Axis => ({
       label,
       stroke: text,

@@ -7,6 +7,7 @@ import {
 import {
   ICommandPalette,
   InputDialog,
+  IThemeManager,
   WidgetTracker
 } from '@jupyterlab/apputils';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
@@ -47,7 +48,8 @@ export const chartsPlugin: JupyterFrontEndPlugin<void> = {
     ILayoutRestorer,
     ICommandPalette,
     ISettingRegistry,
-    ITranslator
+    ITranslator,
+    IThemeManager
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -57,7 +59,8 @@ export const chartsPlugin: JupyterFrontEndPlugin<void> = {
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
     settingRegistry: ISettingRegistry | null,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    themes: IThemeManager | null
   ) => {
     const trans = (translator ?? nullTranslator).load(
       'jupyterlab_mlflow_workspace'
@@ -101,6 +104,15 @@ export const chartsPlugin: JupyterFrontEndPlugin<void> = {
       });
       push.activeChanged.connect(() => follow());
       sessions.set(panel, session);
+      // A rename: the header names the notebook as it is now called. Once the notebook's
+      // metadata is read (after a page reload), its runs can be found: look again.
+      panel.context.pathChanged.connect(() => follow());
+      void panel.context.ready.then(() => {
+        if (!session.isDisposed) {
+          void session.refresh();
+        }
+        follow();
+      });
       panel.disposed.connect(() => {
         sessions.delete(panel);
         session.dispose();
@@ -109,9 +121,16 @@ export const chartsPlugin: JupyterFrontEndPlugin<void> = {
       });
       return session;
     };
+    /** The notebook's session, made on first need: on a page reload the tracker names a restored
+     * notebook current before it says it was added, and the view must not miss it then. */
+    const sessionOf = (panel: NotebookPanel): LiveSession =>
+      sessions.get(panel) ?? createSession(panel);
     // Register the comm target on every notebook's kernel as soon as it is open.
-    notebooks.forEach(panel => createSession(panel));
-    notebooks.widgetAdded.connect((_, panel) => createSession(panel));
+    notebooks.forEach(panel => sessionOf(panel));
+    notebooks.widgetAdded.connect((_, panel) => {
+      sessionOf(panel);
+      follow();
+    });
 
     let view: LiveMetricsView | null = null;
     const tracker = new WidgetTracker<LiveMetricsView>({
@@ -124,7 +143,7 @@ export const chartsPlugin: JupyterFrontEndPlugin<void> = {
         return;
       }
       const panel = notebooks.currentWidget;
-      const session = panel ? (sessions.get(panel) ?? null) : null;
+      const session = panel && !panel.isDisposed ? sessionOf(panel) : null;
       view.setSession(
         session,
         panel ? panel.context.localPath.split('/').pop()! : '',
@@ -132,6 +151,8 @@ export const chartsPlugin: JupyterFrontEndPlugin<void> = {
       );
     }
     notebooks.currentChanged.connect(follow);
+    // After a reload the layout (this view included) is restored before the notebooks are.
+    void app.restored.then(() => follow());
     workspaces.changed.connect(() => {
       const panel = notebooks.currentWidget;
       if (panel) {
@@ -210,6 +231,12 @@ export const chartsPlugin: JupyterFrontEndPlugin<void> = {
         const panel = notebooks.currentWidget;
         return panel ? sessions.get(panel)?.refresh() : undefined;
       }
+    });
+
+    // Open charts take the new theme's colours at once (they kept the old ones until reopened).
+    themes?.themeChanged.connect(() => {
+      // After the theme's CSS applies: the charts read their colours from its variables.
+      requestAnimationFrame(() => view?.restyle());
     });
 
     if (restorer) {

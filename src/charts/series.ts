@@ -114,72 +114,88 @@ export function pointIdentity(point: IMetricPoint): string {
 }
 
 /**
- * A stable colour per run: the same run id always gets the same colour (across reloads and
- * views), from a categorical palette readable on light and dark themes.
+ * Run colours shared by every view (Live Metrics, Compare): distinct among the runs a view shows,
+ * and the same for a run wherever it is shown.
  *
- * @param runId - the run's id
- * @param palette - the colours to choose from
- */
-export function runColor(
-  runId: string,
-  palette: readonly string[] = RUN_PALETTE
-): string {
-  // FNV-1a: small, fast, and spreads similar hex ids.
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < runId.length; i++) {
-    hash ^= runId.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return palette[(hash >>> 0) % palette.length];
-}
-
-/**
- * Colours of runs shown together, shared by every view (Live Metrics, Compare): runs shown
- * together get distinct colours (up to the palette's size), and a run keeps the colour it got
- * in an earlier view. A run first seen takes its hashed colour (`runColor`, so colours mostly
- * survive a reload) when no other shown run has it, else the first free one. A hash alone
- * gave two of five runs the same colour 70 % of the time.
+ * A hash into the palette gave two of two runs one colour 10 % of the time (70 % with five). Here a
+ * run keeps the colour it was first given for as long as it does not clash with another run of
+ * the same view; a new run takes a colour no remembered run holds, else one free in its view.
+ * Only views with more runs than colours repeat a colour.
  */
 export class RunColors {
-  constructor(private readonly _palette: readonly string[] = RUN_PALETTE) {}
+  /**
+   * @param palette - the colours, in the order they are handed out
+   */
+  constructor(palette: readonly string[] = RUN_PALETTE) {
+    this._palette = palette;
+  }
 
   /**
-   * Colours for runs shown together.
+   * The colours of the runs one view shows.
    *
-   * @param runIds - the runs in the order they are shown
+   * @param runIds - the runs, in the view's order (earlier runs win a clash)
    * @returns a colour per run id
    */
   assign(runIds: readonly string[]): Map<string, string> {
-    const result = new Map<string, string>();
-    const used = new Set<string>();
-    // Known runs keep their colour unless a run before them in this view already holds it.
+    const size = this._palette.length;
+    const slots = new Map<string, number>();
+    const used = new Set<number>();
     for (const id of runIds) {
-      const known = this._known.get(id);
-      if (known && !used.has(known) && !result.has(id)) {
-        result.set(id, known);
-        used.add(known);
+      const slot = this._byRun.get(id);
+      if (slot !== undefined && !used.has(slot) && !slots.has(id)) {
+        slots.set(id, slot);
+        used.add(slot);
       }
     }
+    const held = new Set(this._byRun.values());
     for (const id of runIds) {
-      if (result.has(id)) {
+      if (slots.has(id)) {
         continue;
       }
-      let color = runColor(id, this._palette);
-      if (used.has(color)) {
-        color = this._palette.find(c => !used.has(c)) ?? color;
+      let slot = -1;
+      for (let i = 0; i < size && slot < 0; i++) {
+        if (!used.has(i) && !held.has(i)) {
+          slot = i;
+        }
       }
-      result.set(id, color);
-      used.add(color);
-      this._known.set(id, color);
+      for (let i = 0; i < size && slot < 0; i++) {
+        if (!used.has(i)) {
+          slot = i;
+        }
+      }
+      if (slot < 0) {
+        // More runs than colours: repeat, but spread.
+        slot = slots.size % size;
+      }
+      slots.set(id, slot);
+      used.add(slot);
+      held.add(slot);
+      // Re-insert: the map's order is the order of last assignment (oldest first).
+      this._byRun.delete(id);
+      this._byRun.set(id, slot);
+    }
+    const result = new Map<string, string>();
+    for (const [id, slot] of slots) {
+      result.set(id, this._palette[slot]);
     }
     return result;
   }
 
-  private _known = new Map<string, string>();
-}
+  /**
+   * The colour of one run as last assigned (a new run gets a free colour).
+   *
+   * @param runId - the run's id
+   */
+  colorOf(runId: string): string {
+    const slot = this._byRun.get(runId);
+    return slot === undefined
+      ? this.assign([runId]).get(runId)!
+      : this._palette[slot];
+  }
 
-/** The one colour map every view uses, so a run has the same colour everywhere. */
-export const RUN_COLORS = new RunColors();
+  private _palette: readonly string[];
+  private _byRun = new Map<string, number>();
+}
 
 /** Tableau 10, readable on both JupyterLab themes. */
 export const RUN_PALETTE: readonly string[] = [
@@ -194,6 +210,9 @@ export const RUN_PALETTE: readonly string[] = [
   '#9c755f',
   '#bab0ac'
 ];
+
+/** The one assignment all views of the page share. */
+export const RUN_COLORS = new RunColors();
 
 /**
  * Metric points of several runs, by (run, key), each series sorted by (step, timestamp) and

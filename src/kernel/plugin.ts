@@ -2,10 +2,15 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { INotebookTracker, NotebookActions } from '@jupyterlab/notebook';
+import {
+  INotebookTracker,
+  NotebookActions,
+  NotebookPanel
+} from '@jupyterlab/notebook';
 import { Debouncer } from '@lumino/polling';
 import { IWorkspaceSelection } from '../tokens';
 import { WorkspaceModel } from '../workspace/model';
+import { tellNotebookName } from './notebookName';
 import { askTrackingUri } from './trackingUri';
 
 /**
@@ -42,6 +47,31 @@ export const kernelUriPlugin: JupyterFrontEndPlugin<void> = {
         // The kernel went away or restarted: nothing to show until it answers again.
       }
     };
+    // Runs record the notebook's name as it is now (mlflow.source.name): after a rename and
+    // whenever the notebook gets a kernel, a Python kernel is told the relative path.
+    const tellName = async (panel: NotebookPanel) => {
+      const kernel = panel.sessionContext.session?.kernel;
+      if (!kernel || panel.isDisposed) {
+        return;
+      }
+      try {
+        const info = await kernel.info;
+        if (info.language_info.name.toLowerCase() !== 'python') {
+          return;
+        }
+        await tellNotebookName(kernel, panel.context.localPath);
+      } catch {
+        // The kernel went away: its next one is told when it comes.
+      }
+    };
+    const watchName = (panel: NotebookPanel) => {
+      panel.context.pathChanged.connect(() => void tellName(panel));
+      panel.sessionContext.kernelChanged.connect(() => void tellName(panel));
+      void panel.sessionContext.ready.then(() => tellName(panel));
+    };
+    notebooks.forEach(watchName);
+    notebooks.widgetAdded.connect((_, panel) => watchName(panel));
+
     const debounced = new Debouncer(check, 400);
     notebooks.currentChanged.connect(() => void debounced.invoke());
     NotebookActions.executed.connect((_, args) => {

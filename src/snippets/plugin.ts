@@ -95,9 +95,13 @@ export const snippetsPlugin: JupyterFrontEndPlugin<void> = {
 
     app.commands.addCommand(CommandIDs.insertSetupCell, {
       label: args =>
-        args.variant
-          ? trans.__('Insert %1 Setup Cell', String(args.variant))
-          : trans.__('Insert MLflow Setup Cell'),
+        args.variant === 'connected'
+          ? trans.__('Insert Connected MLflow Setup Cell (connect())')
+          : args.variant === 'plain'
+            ? trans.__('Insert Plain MLflow Setup Cell')
+            : args.variant
+              ? trans.__('Insert %1 Setup Cell', String(args.variant))
+              : trans.__('Insert MLflow Setup Cell'),
       caption: () =>
         blocker() ||
         trans.__('Insert a cell that points MLflow at the selected workspace'),
@@ -190,6 +194,14 @@ export const snippetsPlugin: JupyterFrontEndPlugin<void> = {
     if (palette) {
       const category = trans.__('ML Workspace');
       palette.addItem({ command: CommandIDs.insertSetupCell, category });
+      // Both variants where users look, not only in the Settings Editor.
+      for (const variant of ['plain', 'connected']) {
+        palette.addItem({
+          command: CommandIDs.insertSetupCell,
+          args: { variant },
+          category
+        });
+      }
       palette.addItem({ command: CommandIDs.writeAzureConfig, category });
     }
   }

@@ -91,6 +91,12 @@ const LIVE_PUSH_IF_AVAILABLE = [
 function plainCell(options: ISetupCellOptions): string {
   const { trackingUri, experimentName, deferToEnvironment, needsToken } =
     options;
+  if (!trackingUri.trim()) {
+    // mlflow.set_tracking_uri("") sends runs silently to MLflow's default local store.
+    throw new Error(
+      `The workspace "${options.workspaceName}" has no tracking URI yet: no setup cell written.`
+    );
+  }
   const lines = [
     header(
       options.workspaceName,

@@ -101,6 +101,29 @@ export function WorkspaceView(props: IWorkspaceViewProps): JSX.Element | null {
             >
               {trans.__('Insert setup cell')}
             </button>
+            {selected.kind !== 'azureml' && (
+              <button
+                className="jp-Button jp-mod-styled jp-mod-reject"
+                onClick={() =>
+                  void commands.execute(CommandIDs.insertSetupCell, {
+                    variant: 'connected'
+                  })
+                }
+                disabled={!commands.isEnabled(CommandIDs.insertSetupCell)}
+                title={trans.__(
+                  'Insert a cell that uses this extension’s connect(): credentials never enter the notebook and metrics are pushed to Live Metrics'
+                )}
+              >
+                {trans.__('Insert Connected cell')}
+              </button>
+            )}
+            <button
+              className="jp-Button jp-mod-styled jp-mod-reject"
+              onClick={() => void commands.execute(CommandIDs.openLiveMetrics)}
+              title={commands.caption(CommandIDs.openLiveMetrics)}
+            >
+              {trans.__('Open Live Metrics')}
+            </button>
             {!selected.read_only && (
               <>
                 <button

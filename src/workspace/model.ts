@@ -366,11 +366,17 @@ export class WorkspaceModel {
         ? this._workspaces.value.find(w => w.id === workspaceId)
         : undefined;
     let workspace = find();
-    if (workspace?.kind === 'local' && !workspace.tracking_uri) {
+    // Stopped after an earlier start, it still has a URI, but nothing answers there: start it
+    // too ("starts on first use"), else the first run of the cell fails to connect.
+    const localDown =
+      this._local.kind === 'ready' && this._local.value.state !== 'ready';
+    if (workspace?.kind === 'local' && (!workspace.tracking_uri || localDown)) {
       await this.controlLocal('start');
       await this._reloadWorkspaces();
       workspace = find();
-      if (!workspace?.tracking_uri) {
+      const failed =
+        this._local.kind === 'ready' && this._local.value.state === 'failed';
+      if (!workspace?.tracking_uri || failed) {
         throw new Error(
           this._localActionError ||
             (this._local.kind === 'ready' ? this._local.value.message : '') ||

@@ -415,6 +415,17 @@ def test_a_refused_comm_is_retried_with_back_off(monkeypatch):
 # In a real kernel against a real MLflow server
 
 
+def test_the_push_is_announced_when_it_is_turned_on(frontend):
+    # Before any value is logged the frontend learns that this kernel pushes (its "metrics are
+    # polled" hint goes as soon as the setup cell ran): an empty comm_open. First frontend test.
+    frontend.drain()
+    assert frontend.messages, "no comm_open after %load_ext"
+    first = frontend.messages[0]
+    assert first["type"] == "comm_open"
+    assert first["data"]["points"] == [] and first["data"]["runs"] == []
+    assert first["data"]["v"] == 1
+
+
 def test_log_metric_loop_with_nan_and_inf(frontend):
     run_id = frontend.run_id(
         """

@@ -86,6 +86,10 @@ class TestInAKernel:
                         pass
                 print("RUN", run.info.run_id)
                 print("CHILD", child.info.run_id)
+                {RENAME_CODE}
+                with mlflow.start_run() as renamed:
+                    pass
+                print("RENAMED", renamed.info.run_id)
                 """
             )
             outputs, reply = await _execute(client, code)
@@ -105,6 +109,17 @@ class TestInAKernel:
             assert tags[TAG_ID] == NOTEBOOK_ID, label
             assert tags[TAG_PATH] == "sub/ctx.ipynb", label
             assert tags[TAG_KERNEL] == kernel_id, label
+            # MLflow's own source name: relative to the root, never the server's path.
+            assert tags["mlflow.source.name"] == "sub/ctx.ipynb", label
+            assert str(jp_root_dir) not in json.dumps(tags), label
+
+        # After a rename the frontend tells the kernel the new name: runs record it.
+        run = mlflow_server.call(
+            "GET", "/api/2.0/mlflow/runs/get", params={"run_id": _value(text, "RENAMED")}
+        )["run"]
+        tags = {t["key"]: t["value"] for t in run["data"]["tags"]}
+        assert tags["mlflow.source.name"] == "sub/renamed.ipynb"
+        assert tags[TAG_PATH] == "sub/renamed.ipynb"
 
         # The kernel is gone: the notebook's runs are found by its id.
         experiment = mlflow_server.call(
@@ -119,7 +134,17 @@ class TestInAKernel:
             },
         )
         ids = {r["info"]["run_id"] for r in found["runs"]}
-        assert ids == {_value(text, "RUN"), _value(text, "CHILD")}
+        assert ids == {_value(text, "RUN"), _value(text, "CHILD"), _value(text, "RENAMED")}
+
+
+# What the frontend runs silently in the kernel after a rename (src/kernel/notebookName.ts,
+# whose jest test checks it is this code).
+RENAME_CODE = (
+    '(lambda o, s: (o.environ.__setitem__("JPY_SESSION_NAME", "sub/renamed.ipynb"), '
+    'getattr(getattr(s.modules.get("mlflow.tracking.context.jupyter_notebook_context"), '
+    '"_get_notebook_name", None), "cache_clear", lambda: None)()))'
+    '(__import__("os"), __import__("sys"))'
+)
 
 
 async def _execute(client, code, timeout=300):

@@ -103,6 +103,14 @@ describe('plain setup cell', () => {
     }
   });
 
+  it('refuses an empty tracking URI rather than writing set_tracking_uri("")', () => {
+    for (const trackingUri of ['', '  ']) {
+      expect(() => setupCell('plain', { ...BASE, trackingUri })).toThrow(
+        /no tracking URI/
+      );
+    }
+  });
+
   it('leaves out set_experiment without an experiment name', () => {
     for (const experimentName of [undefined, '']) {
       const source = setupCell('plain', { ...BASE, experimentName });
@@ -260,6 +268,9 @@ describe('hostile values', () => {
     for (const defer of [false, true]) {
       for (const field of FIELDS) {
         for (const value of HOSTILE) {
+          if (variant === 'plain' && field === 'trackingUri' && !value) {
+            continue; // refused (issue 12): see 'refuses an empty tracking URI'
+          }
           cases.push([variant, defer, field, ascii(value), value]);
         }
       }

@@ -274,6 +274,47 @@ describe('WorkspaceModel', () => {
     model.dispose();
   });
 
+  it('starts a stopped local server that still has its URI', async () => {
+    let running = false;
+    const calls: string[] = [];
+    const model = new WorkspaceModel({
+      client: clientWith(
+        {
+          info,
+          'api/workspaces': () => [
+            200,
+            {
+              workspaces: [
+                {
+                  id: 'local',
+                  kind: 'local',
+                  name: 'Local',
+                  url: 'http://127.0.0.1:5123',
+                  tracking_uri: 'http://127.0.0.1:5123'
+                }
+              ]
+            }
+          ],
+          'api/local': () => [
+            200,
+            { ...local, state: running ? 'ready' : 'stopped' }
+          ],
+          'api/local/start': () => {
+            running = true;
+            return [200, { ...local, state: 'ready' }];
+          }
+        },
+        calls
+      ),
+      frontendVersion: '0.1.0'
+    });
+    await model.refresh();
+    const workspace = await model.readyForSetup('local');
+    expect(workspace.tracking_uri).toBe('http://127.0.0.1:5123');
+    expect(calls).toContain('POST api/local/start');
+    model.dispose();
+  });
+
   it('refuses to hand out a local workspace whose server cannot start', async () => {
     const model = new WorkspaceModel({
       client: clientWith({

@@ -257,6 +257,15 @@ test.describe('Live metric charts', () => {
     );
     const view = page.locator(`#${VIEW_ID}`);
     await expect(view).toBeVisible();
+    // A kernel without this package (the plain cell pushes whenever the package is importable,
+    // issue 12): its import fails as if it were not installed.
+    await page.evaluate(() => {
+      const nb = (window as any).jupyterapp.shell.currentWidget;
+      nb.model.sharedModel.cells[0].setSource(
+        'import sys\nsys.modules["jupyterlab_mlflow_workspace.live"] = None'
+      );
+    });
+    await page.notebook.runCell(0);
     await page.notebook.runCell(1);
     await page.notebook.runCell(2);
     await expect(

@@ -20,11 +20,19 @@ test('the Live metrics view opens in Notebook 7’s right panel and follows the 
     () => (window as any).jupyterapp?.commands !== undefined
   );
   await page.waitForSelector('.jp-Notebook');
-  await page.evaluate(() =>
-    (window as any).jupyterapp.commands.execute(
-      'mlflow-workspace:open-live-metrics'
+  // A new notebook asks for its kernel first, as a user sees it: take the proposed one.
+  const kernelDialog = page.locator('.jp-Dialog', { hasText: 'Select Kernel' });
+  await kernelDialog.waitFor({ timeout: 30_000 }).catch(() => undefined);
+  if (await kernelDialog.isVisible()) {
+    await kernelDialog.getByRole('button', { name: 'Select' }).click();
+  }
+  // Where users look: the notebook's toolbar (declared in schema/charts.json, like Deploy).
+  await page
+    .locator(
+      '.jp-NotebookPanel-toolbar [data-jp-item-name="mlflow-workspace-live-metrics"]'
     )
-  );
+    .getByRole('button')
+    .click();
   const view = page.locator('#jp-mlflow-live-metrics');
   await expect(view).toBeVisible({ timeout: 60_000 });
   expect(
