@@ -47,7 +47,7 @@ echo "==> installing the Python package (editable) with JupyterLab, Notebook and
   "hatchling>=1.5" "hatch-nodejs-version>=0.3.2" "hatch-jupyter-builder>=0.5" "editables~=0.3" \
   ipykernel
 "$UV" pip install -q --python "$VENV/bin/python" --no-build-isolation -e ".[dev,test]"
-"$VENV/bin/jupyter" labextension develop . --overwrite
+"$VENV/bin/jupyter-builder" develop . --overwrite  # (`jupyter labextension develop` is deprecated)
 "$VENV/bin/jupyter" server extension enable jupyterlab_mlflow_workspace
 
 args=(--no-browser --ServerApp.ip=127.0.0.1)

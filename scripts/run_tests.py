@@ -9,6 +9,9 @@ Stages (each builds on the ones before it; a failed prerequisite fails its depen
   jest      TypeScript unit tests
   build     production labextension + wheel, built once; a pytest opens the wheel
   isolated  the wheel in a fresh virtualenv with Node hidden from PATH: extension lists, browser_check
+  newcomer  a fresh clone of the committed HEAD, README command 1 as written (`bash scripts/dev.sh
+            --port N`), the URL it prints opened as printed in Chromium, the panel ready; then a
+            second run with `--stop-after-start`. Set NEWCOMER_PORT to choose the port.
   pytest    server-part tests against the installed wheel (pytest-jupyter, non-root base URL)
   galata    JupyterLab and Notebook 7 in Debian's Chromium
 """
@@ -19,8 +22,12 @@ import glob
 import os
 import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -283,12 +290,203 @@ def stage_galata() -> None:
     )
 
 
+# --- newcomer ---------------------------------------------------------------------------------
+
+# The URL a user copies from dev.sh's output (Jupyter prints it with its generated token).
+LOGIN_URL = re.compile(r"https?://\S+/lab(?:\?token=\S+)?(?=\s|$)")
+# Hang guards only (a stuck download or build), not timing checks: durations are printed.
+NEWCOMER_START_LIMIT = 20 * 60
+NEWCOMER_STOP_LIMIT = 60
+
+
+def _newcomer_env(home: str) -> dict[str, str]:
+    """A newcomer's shell: none of this checkout's variables; Jupyter's folders fresh and
+    private (the local MLflow server's data too). HOME stays, so uv's, pip's and yarn's caches
+    are reused: a newcomer's second project is what a cache makes fast, not a different path."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "JPY_"))}
+    for name in ("UV", "ROOT", "BUILD", "BUILD_VENV", "VIRTUAL_ENV", "PYTHONPATH"):
+        env.pop(name, None)
+    for name, sub in (
+        ("JUPYTER_DATA_DIR", "data"),
+        ("JUPYTER_CONFIG_DIR", "config"),
+        ("JUPYTER_RUNTIME_DIR", "runtime"),
+        ("IPYTHONDIR", "ipython"),
+    ):
+        env[name] = os.path.join(home, sub)
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _processes_in(folder: str) -> list[int]:
+    """Live processes started from, or running something in, ``folder``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                if handle.read().split(") ", 1)[1][0] == "Z":
+                    continue
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                cmdline = handle.read().decode("utf-8", "replace")
+            cwd = os.readlink(f"/proc/{entry}/cwd")
+        except OSError:
+            continue
+        if folder in cmdline or cwd == folder or cwd.startswith(folder + os.sep):
+            found.append(int(entry))
+    return found
+
+
+class DevSh:
+    """``bash scripts/dev.sh …`` in its own process group, its output echoed and kept."""
+
+    def __init__(self, args: list[str], *, cwd: str, env: dict[str, str]):
+        print(f"$ bash scripts/dev.sh {' '.join(args)}   (in {cwd})", flush=True)
+        self.proc = subprocess.Popen(
+            ["bash", "scripts/dev.sh", *args],
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.output: list[str] = []
+        self.url: str | None = None
+        self.printed = threading.Event()  # the URL was printed, or the output ended
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for raw in self.proc.stdout:
+            line = ANSI.sub("", raw.decode("utf-8", "replace"))
+            sys.stdout.write(f"  dev.sh | {line}")
+            sys.stdout.flush()
+            self.output.append(line)
+            match = LOGIN_URL.search(line)
+            if match and self.url is None:
+                self.url = match.group(0)
+                self.printed.set()
+        self.printed.set()
+
+    def wait_for_url(self) -> str:
+        if not self.printed.wait(NEWCOMER_START_LIMIT):
+            raise StageFailed(f"dev.sh printed no URL in {NEWCOMER_START_LIMIT} s")
+        if self.url is None:
+            raise StageFailed(f"dev.sh exited with {self.proc.wait()} before printing a URL")
+        return self.url
+
+    def wait(self, limit: float) -> int | None:
+        try:
+            code = self.proc.wait(limit)
+        except subprocess.TimeoutExpired:
+            return None
+        self._reader.join()
+        return code
+
+    def ctrl_c(self) -> int | None:
+        """What Ctrl+C does in a terminal: SIGINT to the foreground process group."""
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGINT)
+        return self.wait(NEWCOMER_STOP_LIMIT)
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait()
+
+
+def stage_newcomer() -> None:
+    started = time.monotonic()
+    head = run(["git", "rev-parse", "HEAD"]).strip()
+    dirty = run(["git", "status", "--porcelain", "--untracked-files=no"]).strip()
+    if dirty:
+        print("note: uncommitted changes are not part of the newcomer's clone", flush=True)
+    home = tempfile.mkdtemp(prefix="newcomer-")
+    clone = os.path.join(home, "jupyterlab-mlflow-workspace")
+    env = _newcomer_env(home)
+    port = int(os.environ.get("NEWCOMER_PORT") or _free_port())
+    timings: list[tuple[str, float]] = []
+    dev = None
+    try:
+        run(["git", "clone", "-q", "--no-checkout", ROOT, clone])
+        run(["git", "-C", clone, "checkout", "-q", "--detach", head])
+
+        # 1. README command 1 in the fresh clone, with the documented port option.
+        mark = time.monotonic()
+        dev = DevSh(["--port", str(port)], cwd=clone, env=env)
+        url = dev.wait_for_url()
+        timings.append(("fresh clone: command 1 to its printed URL", time.monotonic() - mark))
+        print(f"newcomer: dev.sh printed {url}", flush=True)
+        if f":{port}/" not in url:
+            COUNT.failed += 1
+            raise StageFailed(f"--port {port} was asked for, the printed URL is {url}")
+
+        # 2. The printed URL, as printed, in Chromium: JupyterLab and the panel ready.
+        mark = time.monotonic()
+        test_run(
+            "newcomer browser",
+            ["jlpm", "playwright", "test", "-c", "newcomer.config.js"],
+            "playwright",
+            cwd=os.path.join(ROOT, "ui-tests"),
+            env=dict(env_with(BUILD_VENV), NEWCOMER_URL=url),
+        )
+        timings.append(("browser: URL opened, panel ready", time.monotonic() - mark))
+
+        # 3. Ctrl+C stops it, and nothing it started is left.
+        code = dev.ctrl_c()
+        _expect(f"Ctrl+C stopped JupyterLab (exit {code})", code is not None)
+        _expect_nothing_left(clone)
+
+        # 4. A second run in the same clone, with the documented stop-after-start option.
+        mark = time.monotonic()
+        dev = DevSh(["--port", str(port), "--stop-after-start"], cwd=clone, env=env)
+        dev.wait_for_url()
+        code = dev.wait(NEWCOMER_START_LIMIT)
+        timings.append(("second run with --stop-after-start", time.monotonic() - mark))
+        _expect(f"second run with --stop-after-start exited 0 (got {code})", code == 0)
+        _expect_nothing_left(clone)
+    finally:
+        if dev is not None and dev.proc.poll() is None:
+            dev.kill()
+        for pid in _processes_in(clone):  # a failure above: still leave nothing behind
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        shutil.rmtree(home, ignore_errors=True)
+        timings.append(("newcomer stage in all", time.monotonic() - started))
+        for name, seconds in timings:
+            print(f"newcomer: {name}: {seconds:.1f} s", flush=True)
+    if COUNT.failed:
+        raise StageFailed("newcomer")
+
+
+def _expect_nothing_left(folder: str) -> None:
+    # Jupyter stops the local MLflow server as it shuts down; give that a moment (a hang guard).
+    deadline = time.monotonic() + NEWCOMER_STOP_LIMIT
+    while _processes_in(folder) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    left = _processes_in(folder)
+    _expect(f"nothing left running from the clone {left or ''}".rstrip(), not left)
+
+
 STAGES = [
     ("install", stage_install, []),
     ("lint", stage_lint, ["install"]),
     ("jest", stage_jest, ["install"]),
     ("build", stage_build, ["install"]),
     ("isolated", stage_isolated, ["build"]),
+    # After the build stages, before the long ones: needs only ui-tests' Playwright.
+    ("newcomer", stage_newcomer, ["install"]),
     ("pytest", stage_pytest, ["build"]),
     ("galata", stage_galata, ["build", "pytest"]),
 ]

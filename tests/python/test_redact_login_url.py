@@ -71,7 +71,9 @@ def test_printed_login_url_logs_in_and_extension_secret_stays_masked(tmp_path):
                 f"--MlflowWorkspaceApp.store_dir={tmp_path / 'store'}",
                 f"--ServerApp.root_dir={tmp_path}",
             ],
-            env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            # cwd outside the checkout: `python -m` puts cwd first on sys.path, and the source
+            # tree's package would be tested instead of the installed wheel.
+            env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True,
         )  # fmt: skip
     try:
