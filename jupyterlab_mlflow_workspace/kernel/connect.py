@@ -283,7 +283,24 @@ def _configure_mlflow(uri: str, experiment: str | None, mlflow_workspace: str | 
     if set_workspace is not None and (mlflow_workspace or _mlflow_workspace_set(mlflow)):
         set_workspace(mlflow_workspace or None)
     if experiment:
-        mlflow.set_experiment(experiment)
+        with _quiet_new_experiment_notice():
+            mlflow.set_experiment(experiment)
+
+
+class _quiet_new_experiment_notice:
+    """MLflow announces a new experiment at INFO on stderr ("Experiment … does not exist.
+    Creating…"): a red box as the first output a newcomer sees. Quiet for this one call only."""
+
+    def __enter__(self):
+        import logging
+
+        self._logger = logging.getLogger("mlflow.tracking.fluent")
+        self._level = self._logger.level
+        self._logger.setLevel(max(self._level, logging.WARNING))
+
+    def __exit__(self, *exc):
+        self._logger.setLevel(self._level)
+        return False
 
 
 def _mlflow_workspace_set(mlflow) -> bool:

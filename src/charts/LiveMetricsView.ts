@@ -4,7 +4,7 @@ import { Panel, Widget } from '@lumino/widgets';
 import { CommandIDs } from '../commands';
 import { IRunEntry, LiveSession } from './liveSession';
 import { MetricChart } from './MetricChart';
-import { runColor } from './series';
+import { RUN_COLORS } from './series';
 
 /** The pip command that gives a Python kernel the push (run in the notebook, it installs into
  * that kernel's own environment). */
@@ -258,6 +258,7 @@ export class LiveMetricsView extends Panel {
     node.textContent = '';
     node.hidden = runs.length === 0;
     const list = document.createElement('ul');
+    const colors = RUN_COLORS.assign(runs.map(r => r.runId));
     for (const run of runs) {
       const item = document.createElement('li');
       item.className = 'jp-mlflow-LiveMetrics-run';
@@ -268,7 +269,7 @@ export class LiveMetricsView extends Panel {
       }
       const swatch = document.createElement('span');
       swatch.className = 'jp-mlflow-LiveMetrics-swatch';
-      swatch.style.backgroundColor = runColor(run.runId);
+      swatch.style.backgroundColor = colors.get(run.runId)!;
       const name = document.createElement('span');
       name.className = 'jp-mlflow-LiveMetrics-runName';
       name.textContent = run.name;
@@ -307,6 +308,7 @@ export class LiveMetricsView extends Panel {
       return;
     }
     const byId = new Map(runs.map(r => [r.runId, r]));
+    const colors = RUN_COLORS.assign(runs.map(r => r.runId));
     keys.forEach((key, index) => {
       let card = this._chartByKey.get(key);
       if (!card) {
@@ -323,7 +325,7 @@ export class LiveMetricsView extends Panel {
           const run = byId.get(s.runId)!;
           return {
             label: run.name,
-            color: runColor(s.runId),
+            color: colors.get(s.runId)!,
             xs: s.xs,
             ys: s.ys,
             width: run.status === 'RUNNING' ? 2.5 : 1.5,

@@ -4,7 +4,8 @@ import { IRun } from '../api/mlflowTypes';
 import { formatNumber } from './columns';
 import { diffRuns } from './compare';
 import { ICompareSeries, Loadable } from './browserModel';
-import { metricLine, OverlayChart, PALETTE } from './OverlayChart';
+import { RUN_COLORS } from '../charts/series';
+import { metricLine, OverlayChart } from './OverlayChart';
 import { CheckLabel, MetricSelect } from './controls';
 
 /**
@@ -28,12 +29,20 @@ export function CompareView(props: {
     ...new Set(runs.flatMap(r => r.data.metrics.map(m => m.key)))
   ].sort();
   const name = (run: IRun) => run.info.run_name || run.info.run_id;
+  // The same colour per run as Live Metrics, distinct among the compared runs.
+  const colors = React.useMemo(
+    () => RUN_COLORS.assign(runs.map(r => r.info.run_id)),
+    [runs]
+  );
   const lines = React.useMemo(
     () =>
       series?.kind === 'ready'
-        ? series.value.series.map(s => metricLine(name(s.run), s.points))
+        ? series.value.series.map(s => ({
+            ...metricLine(name(s.run), s.points),
+            color: colors.get(s.run.info.run_id)
+          }))
         : [],
-    [series]
+    [series, colors]
   );
   return (
     <section
@@ -91,11 +100,11 @@ export function CompareView(props: {
             <thead>
               <tr>
                 <th scope="col">{trans.__('Key')}</th>
-                {runs.map((run, i) => (
+                {runs.map(run => (
                   <th key={run.info.run_id} scope="col" title={run.info.run_id}>
                     <span
                       className="jp-mlflow-Legend-swatch"
-                      style={{ background: PALETTE[i % PALETTE.length] }}
+                      style={{ background: colors.get(run.info.run_id) }}
                     />
                     {name(run)}
                   </th>

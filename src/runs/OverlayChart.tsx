@@ -11,6 +11,8 @@ export const PALETTE = RUN_PALETTE;
 export interface ILine {
   label: string;
   points: { x: number; y: number }[];
+  /** A run's colour (`RUN_COLORS`), so it matches the other views; else by position. */
+  color?: string;
 }
 
 /**
@@ -98,7 +100,7 @@ export function OverlayChart(props: {
             {},
             ...lines.map((line, i) => ({
               label: line.label,
-              stroke: PALETTE[i % PALETTE.length],
+              stroke: line.color ?? PALETTE[i % PALETTE.length],
               width: 1.5,
               spanGaps: true,
               points: { show: false }
@@ -139,7 +141,9 @@ export function OverlayChart(props: {
             <li key={i} className="jp-mlflow-Legend-item">
               <span
                 className="jp-mlflow-Legend-swatch"
-                style={{ background: PALETTE[i % PALETTE.length] }}
+                style={{
+                  background: line.color ?? PALETTE[i % PALETTE.length]
+                }}
               />
               {line.label}
             </li>

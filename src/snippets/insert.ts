@@ -105,6 +105,10 @@ export function insertCodeCell(
   notebook.activeCellIndex = index;
   notebook.deselectAll();
   void notebook.scrollToItem(index);
+  // Focus goes to the notebook, on the new cell, in command mode: the reflex Shift+Enter runs
+  // the cell instead of pressing the panel's Insert button again.
+  notebook.mode = 'command';
+  notebook.activate();
   return index;
 }
 
@@ -137,5 +141,7 @@ export function isPython(panel: NotebookPanel): boolean {
     return language.toLowerCase() === 'python';
   }
   const name = spec?.name ?? panel.sessionContext.kernelPreference.name ?? '';
-  return name.toLowerCase().includes('python');
+  // Nothing known yet (a notebook still opening, a kernel not chosen): do not refuse. Refusing
+  // here disabled Insert for seconds after every notebook opened.
+  return name === '' || name.toLowerCase().includes('python');
 }

@@ -2,7 +2,7 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette } from '@jupyterlab/apputils';
+import { ICommandPalette, Notification } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
@@ -102,11 +102,37 @@ export const snippetsPlugin: JupyterFrontEndPlugin<void> = {
         blocker() ||
         trans.__('Insert a cell that points MLflow at the selected workspace'),
       isEnabled: () => blocker() === '',
-      execute: args => {
+      execute: async args => {
         const panel = notebooks.currentWidget;
-        const workspace = workspaces.selected;
-        if (!panel || !workspace || blocker()) {
+        const selected = workspaces.selected;
+        if (!panel || !selected || blocker()) {
           return;
+        }
+        let workspace: IWorkspace;
+        // The local server's first start takes seconds: say so while it happens.
+        const progress =
+          selected.kind === 'local' && !selected.tracking_uri
+            ? Notification.emit(
+                trans.__('Starting the local MLflow server…'),
+                'in-progress',
+                { autoClose: false }
+              )
+            : null;
+        try {
+          workspace = await workspaces.readyForSetup(selected.id);
+        } catch (error) {
+          Notification.error(
+            trans.__(
+              'No setup cell was inserted: %1',
+              (error as Error).message
+            ),
+            { autoClose: false }
+          );
+          return;
+        } finally {
+          if (progress) {
+            Notification.dismiss(progress);
+          }
         }
         const experiment =
           readLink(panel)?.experiment ?? experimentForPath(panel.context.path);

@@ -350,6 +350,43 @@ export class WorkspaceModel {
     await this._refreshLocal();
   }
 
+  /**
+   * The workspace, with a tracking URI a setup cell can write.
+   *
+   * The local server picks its port on first start, so while it has never run its workspace has
+   * no URI yet: it is started here (the panel promises "starts on first use") and the list read
+   * again. A cell with an empty URI would send runs silently to MLflow's default local store.
+   *
+   * @param workspaceId - the workspace a setup cell is about to be written for
+   * @throws Error with the server's reason when no URI can be had
+   */
+  async readyForSetup(workspaceId: string): Promise<IWorkspace> {
+    const find = () =>
+      this._workspaces.kind === 'ready'
+        ? this._workspaces.value.find(w => w.id === workspaceId)
+        : undefined;
+    let workspace = find();
+    if (workspace?.kind === 'local' && !workspace.tracking_uri) {
+      await this.controlLocal('start');
+      await this._reloadWorkspaces();
+      workspace = find();
+      if (!workspace?.tracking_uri) {
+        throw new Error(
+          this._localActionError ||
+            (this._local.kind === 'ready' ? this._local.value.message : '') ||
+            'The local MLflow server did not start.'
+        );
+      }
+    }
+    if (!workspace) {
+      throw new Error(`Unknown workspace ${JSON.stringify(workspaceId)}.`);
+    }
+    if (workspace.kind !== 'azureml' && !workspace.tracking_uri) {
+      throw new Error(`The workspace "${workspace.name}" has no tracking URI.`);
+    }
+    return workspace;
+  }
+
   /** Stop polling and disconnect listeners. */
   dispose(): void {
     if (this._isDisposed) {

@@ -5,6 +5,7 @@ import {
   IMetricPoint,
   MetricStore,
   RUN_PALETTE,
+  RunColors,
   runColor
 } from '../series';
 import { alignSeries } from '../align';
@@ -233,5 +234,26 @@ describe('alignSeries', () => {
 
   it('keeps the last value of a repeated x', () => {
     expect(alignSeries([{ xs: [1, 1], ys: [1, 2] }])).toEqual([[1], [2]]);
+  });
+});
+
+describe('RunColors', () => {
+  const ids = Array.from({ length: 10 }, (_, i) => `run-${i}`);
+
+  it('gives runs shown together distinct colours', () => {
+    // With a hash alone, two of these ten runs shared a colour.
+    const hashed = new Set(ids.map(id => runColor(id)));
+    expect(hashed.size).toBeLessThan(10);
+    const colors = new RunColors().assign(ids);
+    expect(new Set(colors.values()).size).toBe(10);
+  });
+
+  it('keeps a run’s colour from one view to the next', () => {
+    const shared = new RunColors();
+    const live = shared.assign(ids.slice(0, 5));
+    const compare = shared.assign([ids[3], ids[1], 'other-run']);
+    expect(compare.get(ids[3])).toBe(live.get(ids[3]));
+    expect(compare.get(ids[1])).toBe(live.get(ids[1]));
+    expect(new Set(compare.values()).size).toBe(3);
   });
 });

@@ -235,4 +235,78 @@ describe('WorkspaceModel', () => {
     expect(calls.filter(c => c === 'GET api/workspaces')).toHaveLength(2);
     model.dispose();
   });
+
+  it('starts a never-started local server before a setup cell needs its URI', async () => {
+    let started = false;
+    const calls: string[] = [];
+    const localEntry = () => ({
+      id: 'local',
+      kind: 'local',
+      name: 'Local',
+      url: started ? 'http://127.0.0.1:5123' : null,
+      tracking_uri: started ? 'http://127.0.0.1:5123' : ''
+    });
+    const model = new WorkspaceModel({
+      client: clientWith(
+        {
+          info,
+          'api/workspaces': () => [200, { workspaces: [localEntry()] }],
+          'api/local': () => [
+            200,
+            started
+              ? { ...local, state: 'running' }
+              : { ...local, tracking_uri: '', port: null }
+          ],
+          'api/local/start': () => {
+            started = true;
+            return [200, { ...local, state: 'running' }];
+          }
+        },
+        calls
+      ),
+      frontendVersion: '0.1.0'
+    });
+    await model.refresh();
+    expect(model.selected?.tracking_uri).toBe('');
+    const workspace = await model.readyForSetup('local');
+    expect(workspace.tracking_uri).toBe('http://127.0.0.1:5123');
+    expect(calls).toContain('POST api/local/start');
+    model.dispose();
+  });
+
+  it('refuses to hand out a local workspace whose server cannot start', async () => {
+    const model = new WorkspaceModel({
+      client: clientWith({
+        info,
+        'api/workspaces': () => [
+          200,
+          {
+            workspaces: [
+              {
+                id: 'local',
+                kind: 'local',
+                name: 'Local',
+                url: null,
+                tracking_uri: ''
+              }
+            ]
+          }
+        ],
+        'api/local': () => [200, { ...local, tracking_uri: '', port: null }],
+        'api/local/start': () => [
+          500,
+          {
+            message:
+              'MLflow is not installed in the environment that runs Jupyter'
+          }
+        ]
+      }),
+      frontendVersion: '0.1.0'
+    });
+    await model.refresh();
+    await expect(model.readyForSetup('local')).rejects.toThrow(
+      /MLflow is not installed/
+    );
+    model.dispose();
+  });
 });
