@@ -366,9 +366,10 @@ class DevSh:
         assert self.proc.stdout is not None
         for raw in self.proc.stdout:
             line = ANSI.sub("", raw.decode("utf-8", "replace"))
-            sys.stdout.write(f"  dev.sh | {line}")
-            sys.stdout.flush()
             self.output.append(line)
+            if "YN0013" not in line:  # yarn's thousands of "fetched from the cache" lines
+                sys.stdout.write(f"  dev.sh | {line}")
+                sys.stdout.flush()
             match = LOGIN_URL.search(line)
             if match and self.url is None:
                 self.url = match.group(0)

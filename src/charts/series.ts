@@ -178,9 +178,6 @@ export class RunColors {
   private _known = new Map<string, string>();
 }
 
-/** The one colour map every view uses, so a run has the same colour everywhere. */
-export const RUN_COLORS = new RunColors();
-
 /** Tableau 10, readable on both JupyterLab themes. */
 export const RUN_PALETTE: readonly string[] = [
   '#4e79a7',
@@ -194,6 +191,10 @@ export const RUN_PALETTE: readonly string[] = [
   '#9c755f',
   '#bab0ac'
 ];
+
+/** The one colour map every view uses, so a run has the same colour everywhere (declared
+ * after RUN_PALETTE, its default: before it, loading the extension threw a ReferenceError). */
+export const RUN_COLORS = new RunColors();
 
 /**
  * Metric points of several runs, by (run, key), each series sorted by (step, timestamp) and
