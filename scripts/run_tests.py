@@ -391,11 +391,16 @@ class DevSh:
         self._reader.join()
         return code
 
-    def ctrl_c(self) -> int | None:
-        """What Ctrl+C does in a terminal: SIGINT to the foreground process group."""
+    def stop(self) -> int | None:
+        """Stop it the way Ctrl+C twice does in a terminal: Jupyter's stop handler, which SIGTERM
+        runs too (there is no terminal here, and a background job ignores SIGINT). None if it
+        was still running after the hang guard (then it is killed)."""
         if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGINT)
-        return self.wait(NEWCOMER_STOP_LIMIT)
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        code = self.wait(NEWCOMER_STOP_LIMIT)
+        if code is None:
+            self.kill()
+        return code
 
     def kill(self) -> None:
         try:
@@ -416,7 +421,7 @@ def stage_newcomer() -> None:
     env = _newcomer_env(home)
     port = int(os.environ.get("NEWCOMER_PORT") or _free_port())
     timings: list[tuple[str, float]] = []
-    dev = None
+    runs: list[DevSh] = []
     try:
         run(["git", "clone", "-q", "--no-checkout", ROOT, clone])
         run(["git", "-C", clone, "checkout", "-q", "--detach", head])
@@ -424,6 +429,7 @@ def stage_newcomer() -> None:
         # 1. README command 1 in the fresh clone, with the documented port option.
         mark = time.monotonic()
         dev = DevSh(["--port", str(port)], cwd=clone, env=env)
+        runs.append(dev)
         url = dev.wait_for_url()
         timings.append(("fresh clone: command 1 to its printed URL", time.monotonic() - mark))
         print(f"newcomer: dev.sh printed {url}", flush=True)
@@ -433,6 +439,7 @@ def stage_newcomer() -> None:
 
         # 2. The printed URL, as printed, in Chromium: JupyterLab and the panel ready.
         mark = time.monotonic()
+        _wait_listening(url, dev)
         test_run(
             "newcomer browser",
             ["jlpm", "playwright", "test", "-c", "newcomer.config.js"],
@@ -442,22 +449,24 @@ def stage_newcomer() -> None:
         )
         timings.append(("browser: URL opened, panel ready", time.monotonic() - mark))
 
-        # 3. Ctrl+C stops it, and nothing it started is left.
-        code = dev.ctrl_c()
-        _expect(f"Ctrl+C stopped JupyterLab (exit {code})", code is not None)
+        # 3. Stopping it stops everything it started.
+        code = dev.stop()
+        _expect(f"JupyterLab stopped (exit {code})", code is not None)
         _expect_nothing_left(clone)
 
         # 4. A second run in the same clone, with the documented stop-after-start option.
         mark = time.monotonic()
         dev = DevSh(["--port", str(port), "--stop-after-start"], cwd=clone, env=env)
+        runs.append(dev)
         dev.wait_for_url()
         code = dev.wait(NEWCOMER_START_LIMIT)
         timings.append(("second run with --stop-after-start", time.monotonic() - mark))
         _expect(f"second run with --stop-after-start exited 0 (got {code})", code == 0)
         _expect_nothing_left(clone)
     finally:
-        if dev is not None and dev.proc.poll() is None:
-            dev.kill()
+        for dev in runs:
+            if dev.proc.poll() is None:
+                dev.kill()
         for pid in _processes_in(clone):  # a failure above: still leave nothing behind
             try:
                 os.kill(pid, signal.SIGKILL)
@@ -469,6 +478,22 @@ def stage_newcomer() -> None:
             print(f"newcomer: {name}: {seconds:.1f} s", flush=True)
     if COUNT.failed:
         raise StageFailed("newcomer")
+
+
+def _wait_listening(url: str, dev: DevSh) -> None:
+    """Jupyter prints its URL a moment before it listens (it binds in its event loop)."""
+    match = re.match(r"https?://([^/:]+):(\d+)/", url)
+    if not match:
+        return
+    deadline = time.monotonic() + NEWCOMER_STOP_LIMIT
+    while True:
+        try:
+            socket.create_connection((match.group(1), int(match.group(2))), timeout=5).close()
+            return
+        except OSError as error:
+            if dev.proc.poll() is not None or time.monotonic() > deadline:
+                raise StageFailed(f"{url} does not answer: {error}") from error
+            time.sleep(0.2)
 
 
 def _expect_nothing_left(folder: str) -> None:

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 
@@ -24,16 +25,23 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None  # a redirect to /login means the URL does not log in: report it as such
 
 
-def logs_in(url: str) -> str | None:
+def logs_in(url: str, jupyter: subprocess.Popen) -> str | None:
     """None if ``url`` opens JupyterLab, else what happened instead."""
     opener = urllib.request.build_opener(_NoRedirect)
-    try:
-        with opener.open(url, timeout=60) as response:
-            page = response.read()
-    except urllib.error.HTTPError as error:
-        return f"it answered {error.code} {error.headers.get('Location') or ''}".rstrip()
-    except OSError as error:
-        return f"it could not be opened: {error}"
+    # Jupyter prints its URL a moment before it listens: a refused connection is retried while
+    # Jupyter runs (a hang guard, not a timing check).
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with opener.open(url, timeout=60) as response:
+                page = response.read()
+            break
+        except urllib.error.HTTPError as error:
+            return f"it answered {error.code} {error.headers.get('Location') or ''}".rstrip()
+        except OSError as error:
+            if jupyter.poll() is not None or time.monotonic() > deadline:
+                return f"it could not be opened: {error}"
+            time.sleep(0.2)
     if b"jupyter-config-data" not in page:
         return "it did not answer with JupyterLab's page"
     return None
@@ -67,7 +75,7 @@ def main(command: list[str]) -> int:
             code = jupyter.wait()
             print(f"==> JupyterLab exited with {code} before printing its URL", flush=True)
             return code or 1
-        problem = logs_in(url[0])
+        problem = logs_in(url[0], jupyter)
     finally:
         if jupyter.poll() is None:
             jupyter.send_signal(signal.SIGTERM)  # Jupyter's clean shutdown (extensions stopped)

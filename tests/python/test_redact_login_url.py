@@ -82,8 +82,16 @@ def test_printed_login_url_logs_in_and_extension_secret_stays_masked(tmp_path):
         token = url.split("token=", 1)[1]
         assert MASK not in url, f"Jupyter's login URL was redacted: {url}"
 
-        # Opening it logs in: JupyterLab's page, not a redirect to the login form.
-        status, _, page = _open(url)
+        # Opening it logs in: JupyterLab's page, not a redirect to the login form. (Jupyter
+        # prints the URL a moment before it listens: a refused connection is tried again.)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, _, page = _open(url)
+                break
+            except urllib.error.URLError:
+                assert time.monotonic() < deadline and jupyter.poll() is None
+                time.sleep(0.2)
         assert status == 200, f"{url} answered {status}"
         assert b"jupyter-config-data" in page
 
@@ -113,15 +121,17 @@ def test_printed_login_url_logs_in_and_extension_secret_stays_masked(tmp_path):
     assert url in text  # the login URL stayed as it was printed
 
 
-def _filtered(message, secrets, jupyter_token="0123456789abcdef0123456789abcdef0123456789abcdef"):
+JUPYTER_TOKEN = "0123456789abcdef0123456789abcdef0123456789abcdef"
+
+
+def _filtered(message, secrets):
     record = logging.LogRecord("ServerApp", logging.INFO, __file__, 1, message, None, None)
-    RedactingFilter(lambda: secrets, keep=lambda: [jupyter_token]).filter(record)
+    RedactingFilter(lambda: secrets, keep=lambda: [JUPYTER_TOKEN]).filter(record)
     return record.getMessage()
 
 
 def test_filter_keeps_jupyters_url_and_masks_what_the_extension_handles():
-    token = "0123456789abcdef0123456789abcdef0123456789abcdef"
-    url = f"http://127.0.0.1:8888/lab?token={token}"
+    url = f"http://127.0.0.1:8888/lab?token={JUPYTER_TOKEN}"
     # Jupyter's URL, even when a stored secret happens to occur inside its token.
     assert _filtered(f"    {url}", ["89abcdef", "unrelated-secret"]) == f"    {url}"
     # A token given by config: Jupyter itself prints "token=..." and that stays as printed.
