@@ -13,6 +13,7 @@ from traitlets import Bool, Dict, Float, Int, List, Unicode, default
 
 from . import __version__
 from .bridge import RuntimeFile
+from .bridge.runtime_file import server_token
 from .deploy import LocalDeployments
 from .local.redact import RedactingFilter
 from .local.server import LocalMlflowServer
@@ -103,16 +104,23 @@ class MlflowWorkspaceApp(ExtensionApp):
         self.log.debug("jupyterlab_mlflow_workspace %s loaded", __version__)
 
     def _install_log_filter(self):
-        """Mask every known secret in Jupyter's and tornado's logs (request logs included)."""
+        """Mask every secret the extension holds in Jupyter's and tornado's logs (request logs
+        included), and nothing of Jupyter's own: its login URL must stay usable (issue 12)."""
 
         def secrets():
             # Called for every log record: never raise, and read only cached secrets.
             try:
-                return self.registry.secrets()
+                found = self.registry.secrets()
             except Exception:  # noqa: BLE001
-                return []
+                found = []
+            bridge = getattr(self, "bridge", None)  # made after the filter is installed
+            return [*found, getattr(bridge, "key", None) or ""]
 
-        log_filter = RedactingFilter(secrets)
+        def jupyter_token():
+            # Jupyter prints it in the URL the user opens; it is Jupyter's, not ours, to hide.
+            return [server_token(self.serverapp)]
+
+        log_filter = RedactingFilter(secrets, keep=jupyter_token)
         for logger in {self.log, self.serverapp.log, logging.getLogger("tornado.access"),
                        logging.getLogger("tornado.application")}:  # fmt: skip
             logger.addFilter(log_filter)
