@@ -8,7 +8,7 @@ call Jupyter's own API with the server's identity).
 import asyncio
 import ipaddress
 import socket
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from ..handlers.base import WorkspaceError
 
@@ -133,3 +133,15 @@ async def check_target(url: str, *, allow_link_local: bool, jupyter_port: int | 
                 status=403,
                 reason="forbidden_host",
             )
+
+
+def upstream_url(base: str, path: str, query: str = "") -> str:
+    """The upstream URL for an MLflow ``path`` under workspace URL ``base``, built from parsed parts.
+
+    Why: string concatenation let a ``#`` or ``?`` in the stored URL swallow the checked path.
+    """
+    parse_url(base)
+    parts = urlsplit(base)
+    return urlunsplit(
+        (parts.scheme, parts.netloc, f"{parts.path.rstrip('/')}/{path.lstrip('/')}", query, "")
+    )

@@ -62,3 +62,13 @@ def test_query_fragment_params_backslash_are_refused(url):
 
 def test_a_plain_loopback_tracking_server_is_allowed():
     assert refused("http://127.0.0.1:5000/") == ""
+
+
+def test_upstream_url_is_built_from_parts():
+    from jupyterlab_mlflow_workspace.tracking.targets import upstream_url
+
+    assert upstream_url("http://h:5000/p/", "api/2.0/mlflow/runs/get", "run_id=1") == (
+        "http://h:5000/p/api/2.0/mlflow/runs/get?run_id=1"
+    )
+    with pytest.raises(WorkspaceError):
+        upstream_url("http://h:5000/api/2.0/mlflow/users/get#", "api/2.0/mlflow/runs/get")
