@@ -8,11 +8,60 @@ call Jupyter's own API with the server's identity).
 import asyncio
 import ipaddress
 import socket
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from ..handlers.base import WorkspaceError
 
-_METADATA = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
+_METADATA = {
+    ipaddress.ip_address(a)
+    for a in ("169.254.169.254", "fd00:ec2::254", "100.100.100.200", "168.63.129.16")
+}
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def embedded_addresses(address):
+    """The address plus every IPv4 address it carries (mapped, 6to4, Teredo, NAT64 forms).
+
+    Why: ``[::ffff:169.254.169.254]`` reaches the IPv4 address, so each class must be judged by
+    the IPv4 address underneath, not by the IPv6 spelling.
+    """
+    found = [address]
+    if isinstance(address, ipaddress.IPv6Address):
+        for inner in (address.ipv4_mapped, address.sixtofour):
+            if inner is not None:
+                found.append(inner)
+        if address.teredo is not None:
+            found.extend(address.teredo)
+        if address in _NAT64:
+            found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return found
+
+
+def classify_address(address) -> str | None:
+    """Why an address is refused as an upstream ("metadata", "link_local", ...), or None."""
+    found = embedded_addresses(ipaddress.ip_address(address))
+    # Why: an IPv6 spelling of an IPv4 address (::ffff:0:0/96 counts as "reserved") is judged
+    # by the IPv4 address it reaches.
+    for one in found[1:] or found:
+        if one in _METADATA:
+            return "metadata"
+        if one.is_link_local:
+            return "link_local"
+        if one.is_unspecified:
+            return "unspecified"
+        if one.is_multicast:
+            return "multicast"
+        if one.is_reserved:
+            return "reserved"
+    return None
+
+
+def is_local(address) -> bool:
+    """Loopback or unspecified (both reach this machine), in any embedded form."""
+    return any(
+        one.is_loopback or one.is_unspecified
+        for one in embedded_addresses(ipaddress.ip_address(address))
+    )
 
 
 def parse_url(url: str):
@@ -28,7 +77,22 @@ def parse_url(url: str):
             status=400,
             reason="bad_url",
         )
-    if parts.username or parts.password:
+    if (
+        "\\" in url
+        or parts.query
+        or parts.fragment
+        or "?" in url
+        or "#" in url
+        or ";" in parts.path
+    ):
+        # Why: the proxy appends MLflow paths; a query or fragment would swallow them and
+        # reach routes outside the allowlist.
+        raise WorkspaceError(
+            "The tracking URL must not contain a query (?), fragment (#), parameters (;) or backslash",
+            status=400,
+            reason="bad_url",
+        )
+    if parts.username or parts.password or "@" in parts.netloc:
         raise WorkspaceError(
             "The URL carries credentials; remove them and use the token or username/password fields below",
             status=400,
@@ -47,16 +111,37 @@ async def check_target(url: str, *, allow_link_local: bool, jupyter_port: int | 
         return
     for info in infos:
         address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
-        if not allow_link_local and (address.is_link_local or address in _METADATA):
+        refused = classify_address(address)
+        if refused == "unspecified" and jupyter_port is not None and port == jupyter_port:
+            refused = None  # reported below as "this Jupyter server"
+        elif refused in ("unspecified", "multicast", "reserved"):
+            raise WorkspaceError(
+                f"The URL points at a {refused} address, which is refused",
+                status=403,
+                reason="forbidden_host",
+            )
+        if not allow_link_local and refused in ("link_local", "metadata"):
             raise WorkspaceError(
                 "Link-local and cloud metadata addresses are refused (an admin can allow them "
                 "with c.MlflowWorkspaceApp.allow_link_local = True)",
                 status=403,
                 reason="forbidden_host",
             )
-        if address.is_loopback and jupyter_port is not None and port == jupyter_port:
+        if is_local(address) and jupyter_port is not None and port == jupyter_port:
             raise WorkspaceError(
                 "The URL points at this Jupyter server itself, which is refused",
                 status=403,
                 reason="forbidden_host",
             )
+
+
+def upstream_url(base: str, path: str, query: str = "") -> str:
+    """The upstream URL for an MLflow ``path`` under workspace URL ``base``, built from parsed parts.
+
+    Why: string concatenation let a ``#`` or ``?`` in the stored URL swallow the checked path.
+    """
+    parse_url(base)
+    parts = urlsplit(base)
+    return urlunsplit(
+        (parts.scheme, parts.netloc, f"{parts.path.rstrip('/')}/{path.lstrip('/')}", query, "")
+    )

@@ -12,7 +12,7 @@ from tornado.simple_httpclient import HTTPStreamClosedError, HTTPTimeoutError
 
 from ..handlers.base import WorkspaceError
 from ..workspaces.model import Workspace
-from .targets import check_target
+from .targets import check_target, upstream_url
 
 
 class Upstream:
@@ -60,7 +60,7 @@ class Upstream:
         await check_target(
             workspace.url, allow_link_local=self.allow_link_local, jupyter_port=self.jupyter_port
         )
-        url = f"{workspace.url.rstrip('/')}/{path}" + (f"?{query}" if query else "")
+        url = upstream_url(workspace.url, path, query or "")
         headers = {"Accept": "application/json", **workspace.credentials.headers()}
         if content_type:
             headers["Content-Type"] = content_type

@@ -68,5 +68,11 @@ function urlProblem(text: string, trans: TranslationBundle): string {
       'Remove the credentials from the URL and use the fields below.'
     );
   }
+  // Why: the server appends MLflow paths to this URL; a query or fragment would swallow them.
+  if (/[?#;\\]/.test(text)) {
+    return trans.__(
+      'The URL must not contain a query (?), fragment (#), parameters (;) or backslash.'
+    );
+  }
   return '';
 }

@@ -16,6 +16,18 @@ describe('validateDraft', () => {
     [
       'https://me:secret@mlflow.example.com',
       'Remove the credentials from the URL and use the fields below.'
+    ],
+    [
+      'https://mlflow.example.com/x#',
+      'The URL must not contain a query (?), fragment (#), parameters (;) or backslash.'
+    ],
+    [
+      'https://mlflow.example.com/x?a=1',
+      'The URL must not contain a query (?), fragment (#), parameters (;) or backslash.'
+    ],
+    [
+      'https://mlflow.example.com/x;p',
+      'The URL must not contain a query (?), fragment (#), parameters (;) or backslash.'
     ]
   ])('url %j → %j', (url, message) => {
     expect(validateDraft({ kind: 'mlflow', name: 'x', url }, trans).url).toBe(
