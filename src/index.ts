@@ -1,4 +1,5 @@
 import { clientPlugin } from './api/plugin';
+import { azurePlugin } from './azure/plugin';
 import { deployPlugin } from './deploy/plugin';
 import { chartsPlugin } from './charts/plugin';
 import { kernelUriPlugin } from './kernel/plugin';
@@ -15,6 +16,7 @@ export default [
   snippetsPlugin,
   kernelUriPlugin,
   deployPlugin,
+  azurePlugin,
   chartsPlugin,
   runsPlugin
 ];

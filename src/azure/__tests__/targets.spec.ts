@@ -1,0 +1,86 @@
+import { nullTranslator } from '@jupyterlab/translation';
+import { IModelChoice } from '../../deploy/targets';
+import { aciTarget } from '../aciTarget';
+import { aksTarget } from '../aksTarget';
+import { kubernetesOnlineTarget } from '../kubernetesOnlineTarget';
+import { managedOnlineTarget } from '../managedOnlineTarget';
+import { managedSkuForAci } from '../rules';
+
+const trans = nullTranslator.load('jupyterlab_mlflow_workspace');
+const model: IModelChoice = {
+  uri: 'runs:/0123456789abcdef/My Model',
+  label: 'run / model',
+  source: 'logged'
+};
+const targets = [
+  managedOnlineTarget,
+  kubernetesOnlineTarget,
+  aciTarget,
+  aksTarget
+];
+const ws = {
+  subscriptionId: '00000000-0000-0000-0000-000000000000',
+  resourceGroup: 'rg-1',
+  workspaceName: 'ws-1'
+};
+
+describe('Azure deploy targets', () => {
+  it.each(targets.map(t => [t.id, t]))(
+    '%s: defaults are valid once the compute is named',
+    (_id, target) => {
+      const values = { ...target.defaults(model), ...ws, compute: 'k8s1' };
+      expect(target.validate(values, trans)).toEqual({});
+      expect(target.fields(trans).map(f => f.name)).toContain('style');
+    }
+  );
+
+  it('online endpoint names follow Azure rules', () => {
+    const base = { ...managedOnlineTarget.defaults(model), ...ws };
+    for (const bad of ['ab', '1abc', 'abc-', 'a_bc', 'a'.repeat(33)]) {
+      expect(
+        managedOnlineTarget.validate({ ...base, endpoint: bad }, trans)
+      ).toHaveProperty('endpoint');
+    }
+    expect(
+      managedOnlineTarget.validate({ ...base, endpoint: 'Abc-1' }, trans)
+    ).toEqual({});
+  });
+
+  it('legacy service names are lower case and legacy targets carry the badge', () => {
+    const base = { ...aciTarget.defaults(model), ...ws };
+    expect(
+      aciTarget.validate({ ...base, service: 'Abc' }, trans)
+    ).toHaveProperty('service');
+    expect(aciTarget.badge).toBe('legacy');
+    expect(aksTarget.description).toContain('2026-06-30');
+  });
+
+  it('maps ACI sizes to managed SKUs', () => {
+    expect(managedSkuForAci(1, 1)).toBe('Standard_DS1_v2');
+    expect(managedSkuForAci(4, 8)).toBe('Standard_DS3_v2');
+    expect(managedSkuForAci(8, 8)).toBe('');
+  });
+
+  it.each(targets.flatMap(t => ['sdk', 'mlflow'].map(s => [t.id, s, t])))(
+    '%s (%s): user values only as escaped literals, ends with the scoring URI',
+    (_id, style, target) => {
+      const source = (target as typeof aciTarget).generate({
+        model,
+        workspaceId: 'w',
+        values: {
+          ...(target as typeof aciTarget).defaults(model),
+          ...ws,
+          resourceGroup: 'rg "1"',
+          style: style as string,
+          compute: 'k8s\n"x"'
+        }
+      });
+      expect(source).toContain('resource_group = "rg \\"1\\""');
+      expect(source).toContain('model_uri = "runs:/0123456789abcdef/My Model"');
+      expect(source).toContain('az login');
+      expect(source).toContain('%pip install');
+      expect(source).toContain('Scoring URI:');
+      expect(source).not.toContain('k8s\n"x"');
+    }
+  );
+});

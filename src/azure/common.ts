@@ -1,0 +1,129 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+import { AZURE_PIP_HINT, validateAzureWorkspace } from '../snippets/azure';
+import { pyStr } from '../snippets/pyliteral';
+import { IDeployRequest, ITargetField, TargetValues } from '../deploy/targets';
+import { NAME_MAX, nameProblem } from './rules';
+
+/** The workspace fields every Azure target shares; used when the model's workspace is not Azure. */
+export function workspaceFields(trans: TranslationBundle): ITargetField[] {
+  const help = trans.__(
+    "Used when the model's workspace is not an Azure ML workspace."
+  );
+  return [
+    {
+      name: 'subscriptionId',
+      label: trans.__('Subscription ID'),
+      type: 'text',
+      help
+    },
+    {
+      name: 'resourceGroup',
+      label: trans.__('Resource group'),
+      type: 'text',
+      help
+    },
+    {
+      name: 'workspaceName',
+      label: trans.__('Azure ML workspace'),
+      type: 'text',
+      help
+    }
+  ];
+}
+
+/** The code-style choice: MLflow deployments client, or the Azure ML SDK. */
+export function styleField(
+  trans: TranslationBundle,
+  sdkLabel: string
+): ITargetField {
+  return {
+    name: 'style',
+    label: trans.__('Code style'),
+    type: 'select',
+    options: [
+      { value: 'mlflow', label: trans.__('MLflow deployments client') },
+      { value: 'sdk', label: sdkLabel }
+    ]
+  };
+}
+
+const text = (values: TargetValues, key: string): string =>
+  String(values[key] ?? '').trim();
+
+/** Messages for the workspace fields (only the ones filled in are checked). */
+export function validateWorkspace(
+  values: TargetValues,
+  trans: TranslationBundle
+): Record<string, string> {
+  const ws = {
+    subscriptionId: text(values, 'subscriptionId'),
+    resourceGroup: text(values, 'resourceGroup'),
+    workspaceName: text(values, 'workspaceName'),
+    region: 'eastus'
+  };
+  const all = validateAzureWorkspace(ws);
+  const errors: Record<string, string> = {};
+  for (const key of ['subscriptionId', 'resourceGroup', 'workspaceName']) {
+    if (ws[key as keyof typeof ws] && all[key]) {
+      errors[key] = all[key];
+    }
+  }
+  return errors;
+}
+
+/** A message for a name that breaks an Azure name rule, or ''. */
+export function nameMessage(
+  name: string,
+  rule: RegExp,
+  trans: TranslationBundle,
+  ruleText: string
+): string {
+  const problem = nameProblem(name, rule);
+  if (problem === 'length') {
+    return trans.__('Use 3 to %1 characters.', NAME_MAX);
+  }
+  return problem ? ruleText : '';
+}
+
+/**
+ * The start of every Azure deploy cell: user values as literals, the workspace (the tracking
+ * server's when it is Azure ML, else the form's), and the model URI.
+ */
+export function cellHead(
+  request: IDeployRequest,
+  variant: 'azure-v2' | 'azure-v1'
+): string[] {
+  const v = request.values;
+  return [
+    `model_uri = ${pyStr(request.model.uri)}`,
+    `subscription_id = ${pyStr(text(v, 'subscriptionId'))}`,
+    `resource_group = ${pyStr(text(v, 'resourceGroup'))}`,
+    `workspace_name = ${pyStr(text(v, 'workspaceName'))}`,
+    '',
+    'import re',
+    'try:',
+    '    import mlflow',
+    variant === 'azure-v2'
+      ? '    from azure.ai.ml import MLClient\n    from azure.identity import DefaultAzureCredential'
+      : '    from azureml.core import Workspace',
+    'except ImportError as err:',
+    `    raise SystemExit(f"Azure ML SDK missing ({err}). Run: ${AZURE_PIP_HINT[variant]}") from None`,
+    '',
+    "# The model's workspace when the tracking server is Azure ML, else the form's workspace.",
+    '_found = re.search(',
+    '    r"/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft.MachineLearningServices/workspaces/([^/?]+)",',
+    '    mlflow.get_tracking_uri(),',
+    ')',
+    'if _found:',
+    '    subscription_id, resource_group, workspace_name = _found.groups()',
+    'if not (subscription_id and resource_group and workspace_name):',
+    '    raise SystemExit("Choose an Azure ML workspace in the Deploy dialog.")',
+    'print(f"Workspace: {workspace_name} ({resource_group})")'
+  ];
+}
+
+/** How a sign-in failure is reported (no secret is printed). */
+export const SIGN_IN_HINT =
+  'Not signed in to Azure. Run `az login` in a terminal, or set AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET for a service principal, then run this cell again.';
+
+export { text };

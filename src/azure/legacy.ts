@@ -1,0 +1,183 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+import { AZURE_SDK_V1_END_OF_SUPPORT } from '../snippets/azure';
+import { pyStr } from '../snippets/pyliteral';
+import {
+  IDeployRequest,
+  IDeployTarget,
+  IModelChoice,
+  ITargetField,
+  TargetValues
+} from '../deploy/targets';
+import {
+  SIGN_IN_HINT,
+  cellHead,
+  nameMessage,
+  styleField,
+  text,
+  validateWorkspace,
+  workspaceFields
+} from './common';
+import { onlineName } from './online';
+import { SERVICE_NAME, managedSkuForAci, positive } from './rules';
+
+/** What differs between the ACI and the AKS web service. */
+export interface ILegacyKind {
+  id: string;
+  label: string;
+  description: string;
+  aks: boolean;
+}
+
+/** A legacy SDK v1 web service target (ACI or AKS). */
+export function legacyTarget(kind: ILegacyKind): IDeployTarget {
+  return {
+    id: kind.id,
+    label: kind.label,
+    badge: 'legacy',
+    description: `${kind.description} SDK v1 support ended on ${AZURE_SDK_V1_END_OF_SUPPORT}; prefer an online endpoint.`,
+    serverManaged: false,
+    fields: (trans: TranslationBundle): ITargetField[] => [
+      {
+        name: 'service',
+        label: trans.__('Service name'),
+        type: 'text',
+        required: true
+      },
+      ...(kind.aks
+        ? [
+            {
+              name: 'compute',
+              label: trans.__('AKS compute'),
+              type: 'text' as const,
+              required: true
+            }
+          ]
+        : []),
+      {
+        name: 'cpu',
+        label: trans.__('CPU cores'),
+        type: 'number',
+        required: true
+      },
+      {
+        name: 'memory',
+        label: trans.__('Memory (GB)'),
+        type: 'number',
+        required: true
+      },
+      styleField(trans, trans.__('Azure ML SDK v1 (azureml-core)')),
+      ...workspaceFields(trans)
+    ],
+    defaults: (model: IModelChoice): TargetValues => ({
+      service: onlineName(model).toLowerCase(),
+      ...(kind.aks ? { compute: '' } : {}),
+      cpu: '1',
+      memory: '1',
+      style: 'sdk',
+      subscriptionId: '',
+      resourceGroup: '',
+      workspaceName: ''
+    }),
+    validate: (values: TargetValues, trans: TranslationBundle) => {
+      const errors = validateWorkspace(values, trans);
+      const message = nameMessage(
+        text(values, 'service'),
+        SERVICE_NAME,
+        trans,
+        trans.__('Start with a letter; use lower-case letters, digits and "-".')
+      );
+      if (message) {
+        errors.service = message;
+      }
+      if (
+        kind.aks &&
+        !/^[A-Za-z][A-Za-z0-9-]{1,15}$/.test(text(values, 'compute'))
+      ) {
+        errors.compute = trans.__(
+          'Name the AKS compute (2 to 16 letters, digits or "-", a letter first).'
+        );
+      }
+      if (!(positive(text(values, 'cpu')) <= 4)) {
+        errors.cpu = trans.__('Use a number of cores above 0, at most 4.');
+      }
+      if (!(positive(text(values, 'memory')) <= 16)) {
+        errors.memory = trans.__('Use a memory size above 0 GB, at most 16.');
+      }
+      if (!['mlflow', 'sdk'].includes(text(values, 'style'))) {
+        errors.style = trans.__('Choose a code style.');
+      }
+      return errors;
+    },
+    generate: (request: IDeployRequest) => generateLegacy(kind, request)
+  };
+}
+
+function generateLegacy(kind: ILegacyKind, request: IDeployRequest): string {
+  const v = request.values;
+  const cpu = Number(text(v, 'cpu'));
+  const memory = Number(text(v, 'memory'));
+  const sku = managedSkuForAci(cpu, memory);
+  const sdk = text(v, 'style') !== 'mlflow';
+  const head = [
+    `# Deploy as an Azure ML ${kind.aks ? 'AKS' : 'ACI'} web service (legacy, SDK v1: support ended ${AZURE_SDK_V1_END_OF_SUPPORT}).`,
+    sku
+      ? `# A managed online endpoint of size ${sku} is the supported replacement for this size.`
+      : '# A managed online endpoint is the supported replacement.',
+    '# Sign-in comes from `az login` or AZURE_* service-principal variables; no key is shown.',
+    ...cellHead(request, 'azure-v1'),
+    `service_name = ${pyStr(text(v, 'service'))}`,
+    `cpu_cores = ${cpu}`,
+    `memory_gb = ${memory}`,
+    ...(kind.aks ? [`compute_name = ${pyStr(text(v, 'compute'))}`] : []),
+    ''
+  ];
+  const failure = [
+    'except Exception as err:',
+    '    if "authentication" in str(err).lower() or "login" in str(err).lower():',
+    `        raise SystemExit(${pyStr(SIGN_IN_HINT)}) from None`,
+    '    raise'
+  ];
+  if (!sdk) {
+    return [
+      ...head,
+      '# MLflow deployments client (azureml-mlflow plug-in) with an explicit deploy config;',
+      '# the plug-in registers the model from its URI when needed.',
+      'if not _found:',
+      '    raise SystemExit("The MLflow deployments client deploys to the tracking server\'s Azure ML workspace; choose the Azure ML SDK code style for another workspace.")',
+      'import json, tempfile',
+      'from mlflow.deployments import get_deploy_client',
+      kind.aks
+        ? 'config = {"computeType": "aks", "computeTargetName": compute_name, "cpuCores": cpu_cores, "memoryGb": memory_gb}'
+        : 'config = {"computeType": "aci", "containerResourceRequirements": {"cpu": cpu_cores, "memoryInGB": memory_gb}}',
+      'with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:',
+      '    json.dump(config, f)',
+      'try:',
+      '    client = get_deploy_client(mlflow.get_tracking_uri())',
+      '    print(f"Deploying {service_name}…")',
+      '    result = client.create_deployment(service_name, model_uri, config={"deploy-config-file": f.name})',
+      '    print("Scoring URI:", result.get("scoringUri"))',
+      ...failure
+    ].join('\n');
+  }
+  return [
+    ...head,
+    'from azureml.core import Model as AzureModel',
+    kind.aks
+      ? 'from azureml.core.webservice import AksWebservice\nfrom azureml.core.compute import AksCompute'
+      : 'from azureml.core.webservice import AciWebservice',
+    'try:',
+    '    ws = Workspace(subscription_id, resource_group, workspace_name)',
+    '    # Register the model from its runs:/ or models:/ URI (Azure ML needs a registered model).',
+    '    print("Registering the model…")',
+    '    local_path = mlflow.artifacts.download_artifacts(model_uri)',
+    '    model = AzureModel.register(ws, model_path=local_path, model_name=service_name)',
+    kind.aks
+      ? '    deploy_config = AksWebservice.deploy_configuration(cpu_cores=cpu_cores, memory_gb=memory_gb)\n    target = AksCompute(ws, compute_name)'
+      : '    deploy_config = AciWebservice.deploy_configuration(cpu_cores=cpu_cores, memory_gb=memory_gb)\n    target = None',
+    '    print(f"Deploying {service_name}…")',
+    '    service = AzureModel.deploy(ws, service_name, [model], deployment_config=deploy_config, deployment_target=target)',
+    '    service.wait_for_deployment(show_output=True)',
+    '    print("Scoring URI:", service.scoring_uri)',
+    ...failure
+  ].join('\n');
+}

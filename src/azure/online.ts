@@ -1,0 +1,235 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+import { defaultName } from '../deploy/localTarget';
+import { pyStr } from '../snippets/pyliteral';
+import {
+  IDeployRequest,
+  IDeployTarget,
+  IModelChoice,
+  ITargetField,
+  TargetValues
+} from '../deploy/targets';
+import {
+  SIGN_IN_HINT,
+  cellHead,
+  nameMessage,
+  styleField,
+  text,
+  validateWorkspace,
+  workspaceFields
+} from './common';
+import { NAME_MAX, ONLINE_NAME, positive } from './rules';
+
+/** A name that fits the online endpoint rule, derived from the model. */
+export function onlineName(model: IModelChoice): string {
+  const base = defaultName(model)
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^[^a-z]+/, '')
+    .slice(0, NAME_MAX)
+    .replace(/-+$/, '');
+  return base.length >= 3 ? base : `model-${base}`.replace(/-+$/, '');
+}
+
+/** What differs between the managed and the Kubernetes online endpoint. */
+export interface IOnlineKind {
+  id: string;
+  label: string;
+  description: string;
+  /** The MLflow plug-in's `compute` / the SDK classes. */
+  kubernetes: boolean;
+  defaultSize: string;
+}
+
+/** An online endpoint target (SDK v2 MLClient, or MLflow's `azureml` deployments client). */
+export function onlineTarget(kind: IOnlineKind): IDeployTarget {
+  const ruleText = (trans: TranslationBundle) =>
+    trans.__(
+      'Start with a letter; use letters, digits and "-"; do not end with "-".'
+    );
+  return {
+    id: kind.id,
+    label: kind.label,
+    description: kind.description,
+    serverManaged: false,
+    fields: (trans: TranslationBundle): ITargetField[] => [
+      {
+        name: 'endpoint',
+        label: trans.__('Endpoint name'),
+        type: 'text',
+        required: true,
+        help: trans.__('Unique in the region.')
+      },
+      {
+        name: 'deployment',
+        label: trans.__('Deployment name'),
+        type: 'text',
+        required: true
+      },
+      ...(kind.kubernetes
+        ? [
+            {
+              name: 'compute',
+              label: trans.__('Kubernetes compute'),
+              type: 'text' as const,
+              required: true,
+              help: trans.__('The attached Kubernetes compute target.')
+            }
+          ]
+        : []),
+      {
+        name: 'instanceType',
+        label: trans.__('Instance type'),
+        type: 'text',
+        required: true
+      },
+      {
+        name: 'instanceCount',
+        label: trans.__('Instance count'),
+        type: 'number',
+        required: true
+      },
+      // The azureml-mlflow plug-in reaches managed endpoints only, so Kubernetes is SDK-only.
+      kind.kubernetes
+        ? {
+            ...styleField(trans, trans.__('Azure ML SDK v2 (MLClient)')),
+            options: [
+              { value: 'sdk', label: trans.__('Azure ML SDK v2 (MLClient)') }
+            ]
+          }
+        : styleField(trans, trans.__('Azure ML SDK v2 (MLClient)')),
+      ...workspaceFields(trans)
+    ],
+    defaults: (model: IModelChoice): TargetValues => ({
+      endpoint: onlineName(model),
+      deployment: 'blue',
+      ...(kind.kubernetes ? { compute: '' } : {}),
+      instanceType: kind.defaultSize,
+      instanceCount: '1',
+      style: 'sdk',
+      subscriptionId: '',
+      resourceGroup: '',
+      workspaceName: ''
+    }),
+    validate: (values: TargetValues, trans: TranslationBundle) => {
+      const errors = validateWorkspace(values, trans);
+      for (const key of ['endpoint', 'deployment']) {
+        const message = nameMessage(
+          text(values, key),
+          ONLINE_NAME,
+          trans,
+          ruleText(trans)
+        );
+        if (message) {
+          errors[key] = message;
+        }
+      }
+      if (
+        kind.kubernetes &&
+        !/^[A-Za-z][A-Za-z0-9-]{1,31}$/.test(text(values, 'compute'))
+      ) {
+        errors.compute = trans.__(
+          'Name the Kubernetes compute (2 to 32 letters, digits or "-", a letter first).'
+        );
+      }
+      if (!/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(text(values, 'instanceType'))) {
+        errors.instanceType = trans.__(
+          'Use an Azure VM size such as Standard_DS3_v2.'
+        );
+      }
+      const count = positive(text(values, 'instanceCount'));
+      if (!Number.isInteger(count) || count > 100) {
+        errors.instanceCount = trans.__('Use a whole number from 1 to 100.');
+      }
+      if (
+        !(kind.kubernetes ? ['sdk'] : ['mlflow', 'sdk']).includes(
+          text(values, 'style')
+        )
+      ) {
+        errors.style = trans.__('Choose a code style.');
+      }
+      return errors;
+    },
+    generate: (request: IDeployRequest) => generateOnline(kind, request)
+  };
+}
+
+function generateOnline(kind: IOnlineKind, request: IDeployRequest): string {
+  const v = request.values;
+  const count = Number(text(v, 'instanceCount'));
+  const sdk = kind.kubernetes || text(v, 'style') !== 'mlflow';
+  const head = [
+    `# Deploy to an Azure ML ${kind.kubernetes ? 'Kubernetes' : 'managed'} online endpoint.`,
+    '# Sign-in comes from `az login` or AZURE_* service-principal variables; no key is shown.',
+    ...cellHead(request, sdk ? 'azure-v2' : 'azure-v1'),
+    `endpoint_name = ${pyStr(text(v, 'endpoint'))}`,
+    `deployment_name = ${pyStr(text(v, 'deployment'))}`,
+    `instance_type = ${pyStr(text(v, 'instanceType'))}`,
+    `instance_count = ${count}`,
+    ...(kind.kubernetes ? [`compute_name = ${pyStr(text(v, 'compute'))}`] : []),
+    ''
+  ];
+  if (!sdk) {
+    return [
+      ...head,
+      '# MLflow deployments client (azureml-mlflow plug-in) with an explicit config:',
+      '# the model URI is registered by the plug-in when it is not registered yet.',
+      'if not _found:',
+      '    raise SystemExit("The MLflow deployments client deploys to the tracking server\'s Azure ML workspace; choose the Azure ML SDK code style for another workspace.")',
+      'import json, tempfile',
+      'from mlflow.deployments import get_deploy_client',
+      'config = {"instance_type": instance_type, "instance_count": instance_count}',
+      'with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:',
+      '    json.dump(config, f)',
+      '# Key auth, as with the SDK style (the plug-in would pick aml_token without a config).',
+      'with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as endpoint_file:',
+      '    json.dump({"auth_mode": "key"}, endpoint_file)',
+      'with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as traffic_file:',
+      '    json.dump({"traffic": {deployment_name: 100}}, traffic_file)',
+      'try:',
+      '    client = get_deploy_client(mlflow.get_tracking_uri())',
+      '    print(f"Creating endpoint {endpoint_name}…")',
+      '    client.create_endpoint(endpoint_name, config={"endpoint-config-file": endpoint_file.name})',
+      '    print(f"Creating deployment {deployment_name}…")',
+      '    client.create_deployment(deployment_name, model_uri, config={"deploy-config-file": f.name}, endpoint=endpoint_name)',
+      '    # A new deployment on an explicit endpoint gets no traffic until it is given some.',
+      '    client.update_endpoint(endpoint_name, config={"endpoint-config-file": traffic_file.name})',
+      '    print("Scoring URI:", client.get_endpoint(endpoint_name)["properties"]["scoringUri"])',
+      'except Exception as err:',
+      '    if "credential" in str(err).lower() or "login" in str(err).lower():',
+      `        raise SystemExit(${pyStr(SIGN_IN_HINT)}) from None`,
+      '    raise'
+    ].join('\n');
+  }
+  const cls = kind.kubernetes ? 'Kubernetes' : 'Managed';
+  return [
+    ...head,
+    `from azure.ai.ml.entities import ${cls}OnlineEndpoint, ${cls}OnlineDeployment, Model`,
+    'from azure.core.exceptions import ClientAuthenticationError',
+    'from azure.identity import CredentialUnavailableError',
+    'ml_client = MLClient(DefaultAzureCredential(), subscription_id, resource_group, workspace_name)',
+    'try:',
+    '    # Register the model from its runs:/ or models:/ URI when it is not an Azure ML model yet.',
+    '    if not model_uri.startswith("azureml:"):',
+    '        print("Registering the model…")',
+    '        local_path = mlflow.artifacts.download_artifacts(model_uri)',
+    '        model = ml_client.models.create_or_update(',
+    '            Model(path=local_path, type="mlflow_model", name=endpoint_name)',
+    '        )',
+    '    else:',
+    '        model = model_uri',
+    '    print(f"Creating endpoint {endpoint_name}…")',
+    kind.kubernetes
+      ? '    endpoint = KubernetesOnlineEndpoint(name=endpoint_name, compute=compute_name, auth_mode="key")'
+      : '    endpoint = ManagedOnlineEndpoint(name=endpoint_name, auth_mode="key")',
+    '    ml_client.online_endpoints.begin_create_or_update(endpoint).result()',
+    '    print(f"Creating deployment {deployment_name}…")',
+    `    deployment = ${cls}OnlineDeployment(`,
+    '        name=deployment_name, endpoint_name=endpoint_name, model=model,',
+    '        instance_type=instance_type, instance_count=instance_count,',
+    '    )',
+    '    ml_client.online_deployments.begin_create_or_update(deployment).result()',
+    '    print("Scoring URI:", ml_client.online_endpoints.get(endpoint_name).scoring_uri)',
+    'except (ClientAuthenticationError, CredentialUnavailableError):',
+    `    raise SystemExit(${pyStr(SIGN_IN_HINT)}) from None`
+  ].join('\n');
+}
