@@ -526,17 +526,29 @@ def test_connected_without_the_package_prints_the_pip_hint(cli, stubs):
     assert stubs.package.calls == []
 
 
-def test_plain_cell_imports_only_os_and_mlflow(cli):
+def test_plain_cell_needs_only_the_standard_library_and_mlflow(cli):
+    """Plain cells run without our package: it is imported only under ``except ImportError``
+    (to push live values when the kernel has it)."""
     source = cli.source(
         "plain", plain_options("http://h.invalid", needsToken=True, mlflowWorkspace="w")
     )
-    imported = set()
-    for node in ast.walk(ast.parse(source)):
+    tree = ast.parse(source)
+    guarded = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Try) and any(
+            isinstance(h.type, ast.Name) and h.type.id == "ImportError" for h in node.handlers
+        ):
+            guarded.update(id(n) for stmt in node.body for n in ast.walk(stmt))
+    required, optional = set(), set()
+    for node in ast.walk(tree):
+        names = []
         if isinstance(node, ast.Import):
-            imported.update(alias.name for alias in node.names)
+            names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
-            imported.add(node.module)
-    assert imported == {"os", "mlflow"}
+            names = [node.module]
+        (optional if id(node) in guarded else required).update(names)
+    assert required <= {"os", "mlflow", "logging"} and "mlflow" in required
+    assert optional == {"jupyterlab_mlflow_workspace.live"}
 
 
 def test_cli_reports_bad_requests(cli):
