@@ -351,7 +351,9 @@ def cells(draw) -> dict[str, Any]:
     options: dict[str, Any] = {
         "workspaceId": draw(hostile),
         "workspaceName": draw(hostile),
-        "trackingUri": draw(hostile),
+        # A URI that is empty (or blank) is refused by the generator: the hostile text goes
+        # around a non-blank core instead.
+        "trackingUri": draw(hostile) + "h" + draw(hostile),
         "deferToEnvironment": defer,
         "needsToken": draw(st.booleans()),
     }
@@ -438,12 +440,26 @@ def test_fixed_hostile_values(cli, stubs, variant, defer):
             }
             if field == "mlflowWorkspace" and variant == "plain":
                 value = env_safe(value)
+            if field == "trackingUri" and not value.strip():
+                continue  # refused: test_empty_tracking_uri_is_refused
             options[field] = value
             batch.append({"variant": variant, "options": options})
             if variant == "plain" and defer:
                 batch.append({**batch[-1], "env_uri": "http://from-env.invalid:1"})
     for cell, source in zip(batch, cli.sources([request(c) for c in batch]), strict=True):
         check_cell(cell, source, stubs)
+
+
+def test_empty_tracking_uri_is_refused(cli):
+    """A plain cell with an empty URI would send runs silently to MLflow's default store."""
+    for uri in ("", "   "):
+        answer = cli.raw(
+            json.dumps(request({"variant": "plain", "options": plain_options(uri)})).encode()
+            + b"\n"
+        )
+        assert "no tracking URI" in answer["error"]
+    # Still answering, in order, after the refusals.
+    assert cli.source("plain", plain_options("http://ok.invalid")).startswith("# MLflow workspace")
 
 
 def plain_options(uri: str, **extra: Any) -> dict[str, Any]:
