@@ -46,14 +46,16 @@ class MlflowWorkspaceApp(ExtensionApp):
         False, help="Allow workspace URLs that resolve to link-local or cloud metadata addresses."
     ).tag(config=True)
 
-    request_timeout = Float(60.0, help="Seconds to wait for a tracking server's answer.").tag(
-        config=True
-    )
+    request_timeout = Float(
+        60.0,
+        help="Seconds to wait for a tracking server's answer; also how long a request may wait "
+        "behind others to the same server before it is answered 'busy'.",
+    ).tag(config=True)
 
     max_json_bytes = Int(
         256 * 1024 * 1024,
-        help="Largest JSON answer (bytes) the proxy holds in memory; artifact downloads stream "
-        "without a limit.",
+        help="Largest answer (bytes) the proxy passes on, counted as it arrives (chunked "
+        "answers included).",
     ).tag(config=True)
 
     store_dir = Unicode(
@@ -96,7 +98,7 @@ class MlflowWorkspaceApp(ExtensionApp):
             timeout=self.request_timeout,
             max_json_bytes=self.max_json_bytes,
             allow_link_local=self.allow_link_local,
-            jupyter_port=getattr(self.serverapp, "port", None),
+            jupyter_ports=self.jupyter_ports,
         )
         # Kernel bridge: a 0600 runtime file; kernels started from now on inherit only its path.
         self.bridge = RuntimeFile(self.serverapp, version=__version__, log=self.log)
@@ -138,6 +140,22 @@ class MlflowWorkspaceApp(ExtensionApp):
             await self.local.ensure_started()
             workspace = self.registry.get(workspace_id)
         return workspace
+
+    def jupyter_ports(self) -> set[int]:
+        """The ports this Jupyter server listens on, read now: ``--port=0`` and port retries
+        settle only after the extension loads, and the proxy must never call Jupyter itself."""
+        ports = set()
+        port = getattr(self.serverapp, "port", None)
+        if isinstance(port, int) and port > 0:
+            ports.add(port)
+        server = getattr(self.serverapp, "http_server", None)
+        # tornado keeps no public list of a server's sockets; these are the bound ones.
+        for sock in list(getattr(server, "_sockets", {}).values()):
+            try:
+                ports.add(sock.getsockname()[1])
+            except (OSError, IndexError):
+                continue
+        return ports
 
     async def _start_jupyter_server_extension(self, serverapp):
         # The port is final only now (``--port=0`` and port retries resolve after extension load).

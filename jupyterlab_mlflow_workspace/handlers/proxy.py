@@ -9,14 +9,11 @@ the upstream request is built from scratch with the workspace's credentials.
 import re
 
 import tornado
-from tornado.httputil import HTTPHeaders
 
-from ..tracking.allowlist import STREAMED, check_allowed, normalise
+from ..tracking.allowlist import check_allowed, normalise
 from .base import WorkspaceError, WorkspaceHandler
 
 _RAW_PATH = re.compile(r"/mlflow-workspace/api/workspaces/[^/]+/mlflow/(.*)$")
-# Response headers worth passing back; everything else (Set-Cookie, CORS, server info) is dropped.
-_PASS_BACK = ("Content-Type", "Content-Disposition", "Cache-Control", "X-Content-Type-Options")
 
 
 class ProxyHandler(WorkspaceHandler):
@@ -35,9 +32,6 @@ class ProxyHandler(WorkspaceHandler):
         check_allowed(method, path)
         workspace = await self.ext.resolve_workspace(workspace_id)
         query = _drop_cache_buster(self.request.query)
-        if path in STREAMED:
-            await self._stream(workspace, method, path, query)
-            return
         response = await self.ext.upstream.fetch(
             workspace,
             method,
@@ -54,48 +48,25 @@ class ProxyHandler(WorkspaceHandler):
                 status=response.code,
                 reason="unauthorized" if response.code == 401 else "forbidden",
             )
+        if not _is_json(response.headers):
+            # Every route of the allowlist answers JSON. Anything else (a reverse proxy's HTML
+            # page, a 2.x server's HTML 404) is never passed on: served from Jupyter's origin it
+            # would be a page the tracking server wrote. The status stays (a 404 still means
+            # "this server lacks the route").
+            kind = response.headers.get("Content-Type", "").split(";")[0].strip()
+            raise WorkspaceError(
+                f"The tracking server answered {response.code} with "
+                f"{kind or 'an untyped body'}, not MLflow's JSON. Check the workspace URL.",
+                status=response.code if response.code >= 400 else 502,
+                reason="not_mlflow",
+            )
         self.set_status(response.code)
-        self._pass_back(response.headers)
+        self.set_header("Content-Type", "application/json")
+        self.set_header("X-Content-Type-Options", "nosniff")
+        cache = response.headers.get("Cache-Control")
+        if cache:
+            self.set_header("Cache-Control", cache)
         self.finish(response.body or b"")
-
-    async def _stream(self, workspace, method, path, query):
-        headers = HTTPHeaders()
-        state = {"status": 502, "sent": False}
-
-        def on_header(line: str) -> None:
-            if line.startswith("HTTP/"):
-                state["status"] = int(line.split(" ", 2)[1])
-            elif line.strip():
-                headers.parse_line(line)
-
-        def on_chunk(chunk: bytes) -> None:
-            if 300 <= state["status"] < 400:
-                return  # the redirect is reported after the fetch
-            if not state["sent"]:
-                state["sent"] = True
-                self.set_status(state["status"])
-                self._pass_back(headers)
-            self.write(chunk)
-            self.flush()
-
-        response = await self.ext.upstream.fetch(
-            workspace,
-            method,
-            path,
-            query=query,
-            streaming_callback=on_chunk,
-            header_callback=on_header,
-        )
-        if not state["sent"]:
-            self.set_status(response.code)
-            self._pass_back(headers)
-        self.finish()
-
-    def _pass_back(self, headers) -> None:
-        for name in _PASS_BACK:
-            value = headers.get(name)
-            if value:
-                self.set_header(name, value)
 
 
 _AUTH_MESSAGES = {
@@ -106,7 +77,8 @@ _AUTH_MESSAGES = {
 
 
 def _is_json(headers) -> bool:
-    return "json" in headers.get("Content-Type", "")
+    kind = headers.get("Content-Type", "").split(";")[0].strip().lower()
+    return kind == "application/json" or kind.endswith("+json")
 
 
 def _drop_cache_buster(query: str) -> str:

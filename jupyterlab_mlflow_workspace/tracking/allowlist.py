@@ -12,12 +12,13 @@ from ..handlers.base import WorkspaceError
 _READ = "GET"
 _WRITE = "POST"
 
-# (method, path) pairs the extension's own client uses. A path segment "{}" matches one
-# URL-safe segment (ids). Both /api and /ajax-api mount the same routes; we use /api only.
+# Exactly the (method, path) pairs the extension's own client sends (src/api/mlflowClient.ts,
+# MLFLOW_ROUTES; a test keeps the two equal): a route the browser never calls is a route an
+# attacker with the page's credentials could call. A path segment "{}" would match one URL-safe
+# segment (ids). Both /api and /ajax-api mount the same routes; we use /api only.
 ALLOWED = frozenset(
     {
         # experiments
-        (_READ, "api/2.0/mlflow/experiments/search"),
         (_WRITE, "api/2.0/mlflow/experiments/search"),
         (_READ, "api/2.0/mlflow/experiments/get"),
         (_READ, "api/2.0/mlflow/experiments/get-by-name"),
@@ -32,25 +33,14 @@ ALLOWED = frozenset(
         (_READ, "api/2.0/mlflow/artifacts/list"),
         # model registry (read side; registering happens in the user's kernel)
         (_READ, "api/2.0/mlflow/registered-models/search"),
-        (_READ, "api/2.0/mlflow/registered-models/get"),
         (_WRITE, "api/2.0/mlflow/registered-models/get-latest-versions"),
-        (_READ, "api/2.0/mlflow/registered-models/alias"),
         (_READ, "api/2.0/mlflow/model-versions/search"),
-        (_READ, "api/2.0/mlflow/model-versions/get"),
-        (_READ, "api/2.0/mlflow/model-versions/get-download-uri"),
         # MLflow 3 logged models
         (_WRITE, "api/2.0/mlflow/logged-models/search"),
-        (_READ, "api/2.0/mlflow/logged-models/{}"),
         # server features (404 on 2.x means "absent")
         (_READ, "api/3.0/mlflow/server-info"),
-        # artifact downloads (streamed, uncapped)
-        (_READ, "get-artifact"),
-        (_READ, "model-versions/get-artifact"),
     }
 )
-
-# Responses of these are files, streamed without the JSON size cap.
-STREAMED = frozenset({"get-artifact", "model-versions/get-artifact"})
 
 _SEGMENT = re.compile(r"^[A-Za-z0-9._~-]+$")
 

@@ -51,17 +51,9 @@ def classify_address(address) -> str | None:
             return "unspecified"
         if one.is_multicast:
             return "multicast"
-        if one.is_reserved:
+        if one.is_reserved and not one.is_loopback:  # ::1 sits in IPv6's reserved ::/8
             return "reserved"
     return None
-
-
-def is_local(address) -> bool:
-    """Loopback or unspecified (both reach this machine), in any embedded form."""
-    return any(
-        one.is_loopback or one.is_unspecified
-        for one in embedded_addresses(ipaddress.ip_address(address))
-    )
 
 
 def parse_url(url: str):
@@ -101,8 +93,74 @@ def parse_url(url: str):
     return parts.hostname, port or (443 if parts.scheme == "https" else 80)
 
 
-async def check_target(url: str, *, allow_link_local: bool, jupyter_port: int | None) -> None:
-    """Raise a 403 WorkspaceError when ``url`` points somewhere the proxy must not go."""
+def owns_address(address) -> bool:
+    """True when ``address`` reaches this machine: loopback, unspecified, or one of its interfaces.
+
+    Why at request time: Jupyter listening on all interfaces (containers, JupyterHub pods) is
+    reachable through the pod's own address, which no fixed list knows. The kernel answers
+    the question exactly: only a local address can be bound.
+    """
+    found = embedded_addresses(ipaddress.ip_address(address))
+    if any(one.is_loopback or one.is_unspecified for one in found):
+        return True
+    for one in found:
+        family = socket.AF_INET6 if one.version == 6 else socket.AF_INET
+        try:
+            with socket.socket(family, socket.SOCK_STREAM) as probe:
+                probe.bind((str(one), 0))
+            return True
+        except OSError:
+            continue
+    return False
+
+
+def _ports(jupyter_port) -> set[int]:
+    if jupyter_port is None:
+        return set()
+    if callable(jupyter_port):
+        jupyter_port = jupyter_port()
+    if isinstance(jupyter_port, int):
+        return {jupyter_port}
+    return {int(p) for p in jupyter_port}
+
+
+def check_address(address: str, port: int, *, allow_link_local: bool, jupyter_port) -> None:
+    """Raise a 403 WorkspaceError when connecting to ``address``:``port`` must not happen.
+
+    ``jupyter_port`` is the port (or ports, or a function giving them) this Jupyter server
+    listens on, read at request time.
+    """
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    refused = classify_address(ip)
+    if refused in ("unspecified", "multicast", "reserved") and not (
+        refused == "unspecified" and port in _ports(jupyter_port)
+    ):
+        raise WorkspaceError(
+            f"The URL points at a {refused} address, which is refused",
+            status=403,
+            reason="forbidden_host",
+        )
+    if not allow_link_local and refused in ("link_local", "metadata"):
+        raise WorkspaceError(
+            "Link-local and cloud metadata addresses are refused (an admin can allow them "
+            "with c.MlflowWorkspaceApp.allow_link_local = True)",
+            status=403,
+            reason="forbidden_host",
+        )
+    if port in _ports(jupyter_port) and owns_address(ip):
+        raise WorkspaceError(
+            "The URL points at this Jupyter server itself, which is refused",
+            status=403,
+            reason="forbidden_host",
+        )
+
+
+async def check_target(url: str, *, allow_link_local: bool, jupyter_port) -> None:
+    """Raise a 403 WorkspaceError when ``url`` points somewhere the proxy must not go.
+
+    A pre-check for a clear answer before anything is sent; the proxy's clients check again
+    at connect time (tracking/resolver.py), which is what closes DNS rebinding.
+    """
     host, port = parse_url(url)
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -110,29 +168,9 @@ async def check_target(url: str, *, allow_link_local: bool, jupyter_port: int | 
         # Let the request itself fail with the DNS message; nothing to check.
         return
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
-        refused = classify_address(address)
-        if refused == "unspecified" and jupyter_port is not None and port == jupyter_port:
-            refused = None  # reported below as "this Jupyter server"
-        elif refused in ("unspecified", "multicast", "reserved"):
-            raise WorkspaceError(
-                f"The URL points at a {refused} address, which is refused",
-                status=403,
-                reason="forbidden_host",
-            )
-        if not allow_link_local and refused in ("link_local", "metadata"):
-            raise WorkspaceError(
-                "Link-local and cloud metadata addresses are refused (an admin can allow them "
-                "with c.MlflowWorkspaceApp.allow_link_local = True)",
-                status=403,
-                reason="forbidden_host",
-            )
-        if is_local(address) and jupyter_port is not None and port == jupyter_port:
-            raise WorkspaceError(
-                "The URL points at this Jupyter server itself, which is refused",
-                status=403,
-                reason="forbidden_host",
-            )
+        check_address(
+            info[4][0], port, allow_link_local=allow_link_local, jupyter_port=jupyter_port
+        )
 
 
 def upstream_url(base: str, path: str, query: str = "") -> str:

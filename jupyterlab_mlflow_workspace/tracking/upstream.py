@@ -1,38 +1,70 @@
-"""The one shared HTTP client to tracking servers, and the one mapping of its failures.
+"""The one HTTP client to tracking servers, and the one mapping of its failures.
 
 Redirects are never followed (a 3xx becomes a clear 502): following one would let a tracking
-server send our credentials, or the browser's request, to a host nobody configured.
+server send our credentials, or the browser's request, to a host nobody configured. Every
+connection goes through the checking resolver, so the address dialled is the address checked.
+Each upstream host has its own gate: a slow server queues its own requests, not everyone's.
 """
 
+import asyncio
+import io
 import socket
 import ssl
+from urllib.parse import urlsplit
 
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest, HTTPResponse
 from tornado.simple_httpclient import HTTPStreamClosedError, HTTPTimeoutError
 
 from ..handlers.base import WorkspaceError
 from ..workspaces.model import Workspace
-from .targets import check_target, upstream_url
+from .resolver import CheckingResolver
+from .targets import check_address, parse_url, upstream_url
+
+
+class _TooLarge(Exception):
+    """Raised from the body callback: the answer passed the cap, chunked or not."""
 
 
 class Upstream:
     def __init__(
-        self, *, timeout: float, max_json_bytes: int, allow_link_local: bool, jupyter_port
+        self,
+        *,
+        timeout: float,
+        max_json_bytes: int,
+        allow_link_local: bool,
+        jupyter_ports=None,
+        per_host: int = 8,
+        queue_wait: float | None = None,
     ):
         self.timeout = timeout
         self.max_json_bytes = max_json_bytes
         self.allow_link_local = allow_link_local
-        self.jupyter_port = jupyter_port
-        # Our own instances (closing them on stop must not close Jupyter's shared client): JSON
-        # answers are held in memory, so capped; artifact downloads stream without a cap.
-        self._json = AsyncHTTPClient(
-            force_instance=True, max_clients=16, max_body_size=max_json_bytes
+        # A function: Jupyter's ports are final only after the extension loads (port retries,
+        # --port=0), so they are read at connect time.
+        self.jupyter_ports = jupyter_ports or (lambda: set())
+        self.per_host = per_host
+        # How long a request may wait behind others to the same host before "busy"; separate
+        # from the connect and answer timeouts, which start only once it is sent.
+        self.queue_wait = timeout if queue_wait is None else queue_wait
+        self._gates: dict[tuple, asyncio.Semaphore] = {}
+        self._resolver = CheckingResolver(check=self._check_connect)
+        # Our own instance (closing it on stop must not close Jupyter's shared client). Its
+        # queue is never the limit: the per-host gates are.
+        self._client = AsyncHTTPClient(
+            force_instance=True, max_clients=256, resolver=self._resolver
         )
-        self._stream = AsyncHTTPClient(force_instance=True, max_clients=4, max_body_size=1 << 50)
 
     def close(self) -> None:
-        self._json.close()
-        self._stream.close()
+        self._client.close()
+        self._resolver.close()
+
+    def _check_connect(self, _host: str, address: str, port: int) -> None:
+        check_address(
+            address,
+            port,
+            allow_link_local=self.allow_link_local,
+            jupyter_port=self.jupyter_ports,
+        )
 
     async def fetch(
         self,
@@ -43,8 +75,6 @@ class Upstream:
         query: str = "",
         body: bytes | None = None,
         content_type: str | None = None,
-        streaming_callback=None,
-        header_callback=None,
         timeout: float | None = None,
     ) -> HTTPResponse:
         """Send one request to ``workspace``'s tracking server; raise WorkspaceError on failure.
@@ -57,21 +87,23 @@ class Upstream:
                 status=409,
                 reason="not_browsable",
             )
-        await check_target(
-            workspace.url, allow_link_local=self.allow_link_local, jupyter_port=self.jupyter_port
-        )
+        parse_url(workspace.url)  # refuses credentials, queries, fragments before anything
         url = upstream_url(workspace.url, path, query or "")
         headers = {"Accept": "application/json", **workspace.credentials.headers()}
         if content_type:
             headers["Content-Type"] = content_type
         if workspace.mlflow_workspace:
             headers["X-MLFLOW-WORKSPACE"] = workspace.mlflow_workspace
-        seen = {"length": 0}
-        if header_callback is None:
-            # Remember the announced size: tornado reports an over-cap body as a closed stream.
-            def header_callback(line: str) -> None:
-                if line.lower().startswith("content-length:"):
-                    seen["length"] = int(line.split(":", 1)[1].strip() or 0)
+        received = bytearray()
+        over = []
+
+        def on_chunk(chunk: bytes) -> None:
+            # Counted as it arrives: a chunked answer announces no size to check up front.
+            # Raising ends the transfer; tornado reports it as a closed stream, hence ``over``.
+            received.extend(chunk)
+            if len(received) > self.max_json_bytes:
+                over.append(True)
+                raise _TooLarge()
 
         request = HTTPRequest(
             url,
@@ -82,22 +114,21 @@ class Upstream:
             follow_redirects=False,
             connect_timeout=min(10.0, timeout or self.timeout),
             request_timeout=timeout or self.timeout,
-            streaming_callback=streaming_callback,
-            header_callback=header_callback,
+            streaming_callback=on_chunk,
             decompress_response=True,
         )
-        try:
-            client = self._json if streaming_callback is None else self._stream
-            response = await client.fetch(request, raise_error=False)
-        except Exception as error:  # noqa: BLE001 - every transport failure gets one plain message
-            if streaming_callback is None and seen["length"] > self.max_json_bytes:
-                raise WorkspaceError(
-                    f"The tracking server's answer ({seen['length']} bytes) is larger than the "
-                    "proxy's limit (c.MlflowWorkspaceApp.max_json_bytes)",
-                    status=502,
-                    reason="too_large",
-                ) from None
-            raise classify_transport_error(error, workspace.url) from None
+        async with self._gate(workspace.url):
+            try:
+                response = await self._client.fetch(request, raise_error=False)
+            except Exception as error:  # noqa: BLE001 - every transport failure gets one message
+                if over:
+                    raise WorkspaceError(
+                        f"The tracking server's answer is larger than the proxy's limit of "
+                        f"{self.max_json_bytes} bytes (c.MlflowWorkspaceApp.max_json_bytes)",
+                        status=502,
+                        reason="too_large",
+                    ) from None
+                raise classify_transport_error(error, workspace.url) from None
         if response.code == 599 and response.error is not None:
             raise classify_transport_error(response.error, workspace.url)
         if 300 <= response.code < 400:
@@ -108,11 +139,51 @@ class Upstream:
                 status=502,
                 reason="redirect",
             )
-        return response
+        return HTTPResponse(
+            request,
+            response.code,
+            reason=response.reason,
+            headers=response.headers,
+            buffer=io.BytesIO(bytes(received)),
+            effective_url=response.effective_url,
+        )
+
+    def _gate(self, url: str) -> "_Gate":
+        parts = urlsplit(url)
+        key = (parts.scheme, (parts.hostname or "").lower(), parts.port)
+        gate = self._gates.get(key)
+        if gate is None:
+            gate = self._gates[key] = asyncio.Semaphore(self.per_host)
+        return _Gate(gate, self.queue_wait, url)
+
+
+class _Gate:
+    """``async with``: a place among the requests in flight to one host, or a clear "busy"."""
+
+    def __init__(self, semaphore: asyncio.Semaphore, wait: float, url: str):
+        self._semaphore = semaphore
+        self._wait = wait
+        self._url = url
+
+    async def __aenter__(self) -> None:
+        try:
+            await asyncio.wait_for(self._semaphore.acquire(), self._wait)
+        except asyncio.TimeoutError:
+            raise WorkspaceError(
+                f"{self._url} is still busy with earlier requests from this Jupyter server "
+                f"(waited {self._wait:g} s); try again when it answers",
+                status=503,
+                reason="busy",
+            ) from None
+
+    async def __aexit__(self, *_exc) -> None:
+        self._semaphore.release()
 
 
 def classify_transport_error(error: BaseException, url: str) -> WorkspaceError:
     """Turn a failure below HTTP into one plain sentence and a reason the UI can branch on."""
+    if isinstance(error, WorkspaceError):
+        return error  # a refusal from the checking resolver: already in the user's words
     cause = error
     if isinstance(error, HTTPClientError) and error.code == 599 and error.__cause__ is not None:
         cause = error.__cause__

@@ -3,9 +3,10 @@
  *
  * Every generated cell and deploy script passes user values through these functions, never
  * through template interpolation, f-strings or `.format()`. Escaped: backslash, double quote,
- * every C0 and C1 control (NUL included), DEL, the line and paragraph separators U+2028/2029,
- * zero-width and bidirectional controls (so what a reviewer sees is what runs: no "Trojan Source"),
- * the byte-order mark, and lone UTF-16 surrogates (which UTF-8 cannot carry).
+ * every control character (C0, C1, DEL), every format character (Unicode category Cf: zero-width
+ * and bidirectional controls, the byte-order mark, U+180E, the invisible tag characters
+ * U+E0000–E007F…), the line and paragraph separators, and lone UTF-16 surrogates (which UTF-8
+ * cannot carry). What a reviewer sees is what runs: no "Trojan Source", no hidden text.
  */
 
 const NAMED: Record<string, string> = {
@@ -16,53 +17,40 @@ const NAMED: Record<string, string> = {
   '\t': '\\t'
 };
 
+// By category rather than by list, so characters Unicode adds later are covered too.
+const INVISIBLE = /^[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]$/u;
+
 function hex(code: number, width: number): string {
   return code.toString(16).padStart(width, '0');
 }
 
-function needsEscape(code: number): boolean {
-  return (
-    code < 0x20 ||
-    (code >= 0x7f && code <= 0x9f) ||
-    code === 0xad || // soft hyphen
-    code === 0x061c || // Arabic letter mark (a bidi mark)
-    (code >= 0x200b && code <= 0x200f) || // zero-width space/joiners, LRM, RLM
-    (code >= 0x2028 && code <= 0x202e) || // line/paragraph separators, bidi embeddings
-    (code >= 0x2060 && code <= 0x206f) || // word joiner, invisible operators, bidi isolates, deprecated format
-    (code >= 0xfff9 && code <= 0xfffb) || // interlinear annotation
-    code === 0xfeff
-  );
+function escapeCode(code: number): string {
+  if (code <= 0xff) {
+    return `\\x${hex(code, 2)}`;
+  }
+  return code <= 0xffff ? `\\u${hex(code, 4)}` : `\\U${hex(code, 8)}`;
 }
 
 /**
  * A Python `str` literal whose value is exactly `value`.
  *
  * @param value - any JavaScript string, including lone surrogates
- * @returns a double-quoted, single-line, ASCII-safe-for-controls Python literal
+ * @returns a double-quoted, single-line Python literal with every invisible character escaped
  */
 export function pyStr(value: string): string {
   let out = '"';
   for (let i = 0; i < value.length; i++) {
-    const ch = value[i];
-    const code = value.charCodeAt(i);
-    if (code >= 0xd800 && code <= 0xdbff) {
-      const next = value.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        out += ch + value[i + 1]; // a valid pair: an ordinary astral character (emoji…)
-        i++;
-      } else {
-        out += `\\u${hex(code, 4)}`;
-      }
-      continue;
+    const code = value.codePointAt(i) as number;
+    if (code > 0xffff) {
+      i++; // a valid surrogate pair: one astral character
     }
-    if (code >= 0xdc00 && code <= 0xdfff) {
-      out += `\\u${hex(code, 4)}`;
-      continue;
-    }
-    if (NAMED[ch] !== undefined) {
+    const ch = String.fromCodePoint(code);
+    if (code >= 0xd800 && code <= 0xdfff) {
+      out += escapeCode(code); // a lone surrogate (codePointAt pairs valid ones)
+    } else if (NAMED[ch] !== undefined) {
       out += NAMED[ch];
-    } else if (needsEscape(code)) {
-      out += code <= 0xff ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`;
+    } else if (INVISIBLE.test(ch)) {
+      out += escapeCode(code);
     } else {
       out += ch;
     }

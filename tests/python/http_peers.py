@@ -36,7 +36,21 @@ class _Echo(tornado.web.RequestHandler):
         self.application.settings["seen"].append(dict(self.request.headers))
         self.set_header("Set-Cookie", "session=upstream-cookie")
         self.set_header("Access-Control-Allow-Origin", "*")
+        self.set_header("Content-Type", "application/json")
         self.finish(json.dumps({"experiments": [{"experiment_id": "0", "name": "x" * 64}]}))
+
+
+class _Chunked(tornado.web.RequestHandler):
+    """A JSON answer sent in chunks with no Content-Length (as behind many reverse proxies)."""
+
+    async def get(self, _):
+        self.set_header("Content-Type", "application/json")
+        self.write('{"experiments": [')
+        await self.flush()
+        for index in range(50):
+            self.write(json.dumps({"experiment_id": str(index), "name": "x" * 64}) + ",")
+            await self.flush()
+        self.finish('{"experiment_id": "last"}]}')
 
 
 class _Silent(tornado.web.RequestHandler):
@@ -70,7 +84,8 @@ def http_peer(jp_asyncio_loop):
     servers = []
 
     def start(kind: str):
-        handler = {"redirect": _Redirect, "html": _Html, "echo": _Echo, "silent": _Silent}[kind]
+        handler = {"redirect": _Redirect, "html": _Html, "echo": _Echo, "silent": _Silent,
+                   "chunked": _Chunked}[kind]  # fmt: skip
         seen: list[dict] = []
         app = tornado.web.Application([(r"/(.*)", handler)], seen=seen)
         server = HTTPServer(app)

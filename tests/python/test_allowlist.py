@@ -1,9 +1,24 @@
 """The proxy's (method, path) table and path normalisation, checked without a server."""
 
+import pathlib
+import re
+
 import pytest
 
 from jupyterlab_mlflow_workspace.handlers.base import WorkspaceError
-from jupyterlab_mlflow_workspace.tracking.allowlist import check_allowed, normalise
+from jupyterlab_mlflow_workspace.tracking.allowlist import ALLOWED, check_allowed, normalise
+
+CLIENT = pathlib.Path(__file__).resolve().parents[2] / "src" / "api" / "mlflowClient.ts"
+
+
+def test_the_allowlist_is_exactly_what_the_browser_client_calls():
+    """Every route the proxy passes is one the TypeScript client sends, and the reverse."""
+    source = CLIENT.read_text()
+    table = source[source.index("export const MLFLOW_ROUTES") :]
+    table = table[: table.index("} as const")]
+    client = set(re.findall(r"\[\s*'(GET|POST)',\s*'([^']+)'\s*\]", table))
+    assert len(client) >= 16
+    assert client == set(ALLOWED)
 
 
 @pytest.mark.parametrize(
@@ -34,12 +49,11 @@ def test_malformed_paths_are_refused_with_400(raw):
 @pytest.mark.parametrize(
     ("method", "path"),
     [
-        ("GET", "api/2.0/mlflow/experiments/search"),
+        ("POST", "api/2.0/mlflow/experiments/search"),
         ("POST", "api/2.0/mlflow/runs/search"),
         ("GET", "api/2.0/mlflow/metrics/get-history"),
-        ("GET", "api/2.0/mlflow/logged-models/m-0123456789abcdef"),
+        ("POST", "api/2.0/mlflow/logged-models/search"),
         ("GET", "api/3.0/mlflow/server-info"),
-        ("GET", "get-artifact"),
     ],
 )
 def test_endpoints_the_extension_uses_pass(method, path):
@@ -60,6 +74,13 @@ def test_endpoints_the_extension_uses_pass(method, path):
         # right path, wrong method
         ("POST", "api/2.0/mlflow/runs/get"),
         ("GET", "api/2.0/mlflow/runs/search"),
+        ("GET", "api/2.0/mlflow/experiments/search"),
+        # routes the browser never calls (issue 15 item 9): artifact downloads could pass an
+        # upstream text/html page inline, and reads nobody needs widen what a page can reach
+        ("GET", "get-artifact"),
+        ("GET", "model-versions/get-artifact"),
+        ("GET", "api/2.0/mlflow/model-versions/get-download-uri"),
+        ("GET", "api/2.0/mlflow/logged-models/m-0123456789abcdef"),
         # a prefix of an allowed path is not allowed, nor a longer one
         ("GET", "api/2.0/mlflow"),
         ("GET", "api/2.0/mlflow/logged-models/m-1/artifacts"),

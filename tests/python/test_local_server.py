@@ -58,7 +58,7 @@ async def test_local_workspace_starts_on_first_use(jp_fetch, extension_config):
 
     response = await jp_fetch(
         NS, "workspaces", "local", "mlflow", "api/2.0/mlflow/experiments/search",
-        params={"max_results": 1},
+        method="POST", body=json.dumps({"max_results": 1}),
     )  # fmt: skip
     assert json.loads(response.body)["experiments"][0]["name"] == "Default"
 

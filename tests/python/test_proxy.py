@@ -1,7 +1,6 @@
 """The proxy: happy paths against a real MLflow server, and every refusal and failure class."""
 
 import json
-import urllib.request
 
 import pytest
 from http_peers import free_port
@@ -9,11 +8,13 @@ from http_peers import free_port
 from jupyterlab_mlflow_workspace.tracking.upstream import Upstream
 
 NS = "mlflow-workspace/api/workspaces"
+# A GET route of the allowlist; the peers answer any path.
+GET_PATH = "api/2.0/mlflow/experiments/get"
 
 
 @pytest.fixture
 def peers(http_peer):
-    return {kind: http_peer(kind) for kind in ("redirect", "html", "echo", "silent")}
+    return {kind: http_peer(kind) for kind in ("redirect", "html", "echo", "silent", "chunked")}
 
 
 @pytest.fixture
@@ -30,6 +31,7 @@ def extension_config(extension_config, mlflow_server, peers, plaintext_peer, mon
             "workspace": "team-a",
         },
         {"id": "silent", "url": peers["silent"][0]},
+        {"id": "chunked", "url": peers["chunked"][0]},
         {"id": "refused", "url": f"http://127.0.0.1:{free_port()}"},
         {"id": "dns", "url": "http://no-such-host.invalid"},
         {"id": "metadata", "url": "http://169.254.169.254"},
@@ -50,8 +52,8 @@ def _error(response):
 async def test_search_reaches_the_real_server(jp_fetch):
     # The session's server is shared with other tests: ask for the Default experiment by name.
     response = await _proxy(
-        jp_fetch, "remote", "api/2.0/mlflow/experiments/search",
-        params={"max_results": 5, "filter": "name = 'Default'"},
+        jp_fetch, "remote", "api/2.0/mlflow/experiments/search", method="POST",
+        body=json.dumps({"max_results": 5, "filter": "name = 'Default'"}),
     )  # fmt: skip
     assert response.code == 200
     names = [e["name"] for e in json.loads(response.body)["experiments"]]
@@ -76,7 +78,7 @@ async def test_mlflow_errors_pass_through_with_their_code(jp_fetch):
 
 
 async def test_unknown_workspace_is_404(jp_fetch):
-    response = await _proxy(jp_fetch, "nope", "api/2.0/mlflow/experiments/search")
+    response = await _proxy(jp_fetch, "nope", GET_PATH)
     assert response.code == 404
     assert _error(response)["reason"] == "unknown_workspace"
 
@@ -123,7 +125,7 @@ async def test_traversal_encodings_are_400(http_server_client, jp_base_url, jp_a
     ],
 )
 async def test_failures_map_to_one_status_and_reason(jp_fetch, workspace, status, reason):
-    response = await _proxy(jp_fetch, workspace, "api/2.0/mlflow/experiments/search")
+    response = await _proxy(jp_fetch, workspace, GET_PATH)
     assert (response.code, _error(response)["reason"]) == (status, reason)
     assert "Traceback" not in response.body.decode()
 
@@ -133,7 +135,7 @@ async def test_request_headers_are_rebuilt_not_forwarded(jp_fetch, peers):
     response = await _proxy(
         jp_fetch,
         "echo",
-        "api/2.0/mlflow/experiments/search",
+        GET_PATH,
         headers={"Cookie": "_xsrf=browser-cookie", "X-XSRFToken": "browser-xsrf"},
     )
     assert response.code == 200
@@ -146,28 +148,32 @@ async def test_request_headers_are_rebuilt_not_forwarded(jp_fetch, peers):
     assert response.headers.get("Access-Control-Allow-Origin", "") != "*"
 
 
-async def test_json_answers_over_the_cap_are_refused(jp_fetch, jp_serverapp):
+@pytest.mark.parametrize("workspace", ["echo", "chunked"])
+async def test_json_answers_over_the_cap_are_refused(jp_fetch, jp_serverapp, workspace):
     (ext,) = jp_serverapp.extension_manager.extension_apps["jupyterlab_mlflow_workspace"]
     ext.upstream.close()
-    ext.upstream = Upstream(  # the echo peer answers ~100 bytes
-        timeout=3.0, max_json_bytes=32, allow_link_local=False, jupyter_port=None
-    )
-    response = await _proxy(jp_fetch, "echo", "api/2.0/mlflow/experiments/search")
+    # The echo peer announces ~100 bytes; the chunked one announces nothing and sends ~4 KB.
+    ext.upstream = Upstream(timeout=3.0, max_json_bytes=32, allow_link_local=False)
+    response = await _proxy(jp_fetch, workspace, GET_PATH)
     assert (response.code, _error(response)["reason"]) == (502, "too_large")
+    assert "larger than the proxy's limit of 32 bytes" in _error(response)["message"]
 
 
-async def test_artifact_downloads_stream_through(jp_fetch, mlflow_server):
-    experiment_id, run_id = mlflow_server.seed("proxy-artifacts")
-    content = ("line with unicode é ✓\n" * 20000).encode()  # ~500 KB, several chunks
-    request = urllib.request.Request(
-        f"{mlflow_server.url}/api/2.0/mlflow-artifacts/artifacts/{experiment_id}/{run_id}/artifacts/notes.txt",
-        data=content, method="PUT", headers={"Content-Type": "text/plain"},
-    )  # fmt: skip
-    with urllib.request.urlopen(request, timeout=60) as reply:
-        assert reply.status == 200
-
-    response = await _proxy(
-        jp_fetch, "remote", "get-artifact", params={"run_id": run_id, "path": "notes.txt"}
-    )
+async def test_a_chunked_answer_under_the_cap_passes_whole(jp_fetch):
+    response = await _proxy(jp_fetch, "chunked", GET_PATH)
     assert response.code == 200
-    assert response.body == content
+    assert json.loads(response.body)["experiments"][-1] == {"experiment_id": "last"}
+
+
+async def test_an_html_page_from_upstream_is_never_served_from_jupyter(jp_fetch):
+    # A page the tracking server wrote, served from Jupyter's origin, could script Jupyter.
+    response = await _proxy(jp_fetch, "html", GET_PATH)
+    assert (response.code, _error(response)["reason"]) == (502, "not_mlflow")
+    assert "nginx" not in response.body.decode()
+    assert response.headers["Content-Type"].startswith("application/json")
+
+
+async def test_routes_the_browser_never_calls_are_refused(jp_fetch):
+    # Artifact downloads streamed upstream bodies (text/html included); the client never used them.
+    response = await _proxy(jp_fetch, "remote", "get-artifact", params={"run_id": "x", "path": "a"})
+    assert (response.code, _error(response)["reason"]) == (403, "not_allowed")

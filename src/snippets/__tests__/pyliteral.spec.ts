@@ -19,12 +19,35 @@ describe('pyStr', () => {
     ['"""', '"\\"\\"\\""'],
     ['{x} %s', '"{x} %s"'],
     ['é ✓ 🚀', '"é ✓ 🚀"'],
+    [
+      'mvs\u180e tag\u{e0001}\u{e0041}\u{e007f}',
+      '"mvs\\u180e tag\\U000e0001\\U000e0041\\U000e007f"'
+    ],
+    [
+      'fmt\u0600\u06dd\u070f\u08e2\u{110bd}\u{1d173}',
+      '"fmt\\u0600\\u06dd\\u070f\\u08e2\\U000110bd\\U0001d173"'
+    ],
     ['lone \ud800 high', '"lone \\ud800 high"'],
     ['lone \udc00 low', '"lone \\udc00 low"'],
     ['swapped \udc00\ud800', '"swapped \\udc00\\ud800"'],
     ['', '""']
   ])('renders %j as %s', (input, expected) => {
     expect(pyStr(input)).toBe(expected);
+  });
+
+  it('escapes every format character (Cf), astral ones included', () => {
+    const cf = /\p{Cf}/u;
+    let all = '';
+    for (let code = 0; code <= 0xe01ef; code++) {
+      if (
+        (code < 0xd800 || code > 0xdfff) &&
+        cf.test(String.fromCodePoint(code))
+      ) {
+        all += String.fromCodePoint(code);
+      }
+    }
+    expect(all.length).toBeGreaterThan(150);
+    expect(pyStr(all)).not.toMatch(cf);
   });
 
   it('never emits a raw newline or control character', () => {
