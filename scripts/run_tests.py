@@ -64,8 +64,11 @@ def env_with(*bins: str, only: bool = False) -> dict[str, str]:
     return env
 
 
+LAST_EXIT = {"code": 0}
+
+
 def run(cmd, *, cwd=ROOT, env=None, check=True) -> str:
-    """Run a command, stream its output, and return that output."""
+    """Run a command, stream its output, and return that output (its exit code: LAST_EXIT)."""
     print(f"$ {' '.join(cmd)}", flush=True)
     proc = subprocess.Popen(
         cmd,
@@ -82,6 +85,7 @@ def run(cmd, *, cwd=ROOT, env=None, check=True) -> str:
         sys.stdout.write(line)
         lines.append(line)
     proc.wait()
+    LAST_EXIT["code"] = proc.returncode
     output = ANSI.sub("", "".join(lines))
     if check and proc.returncode != 0:
         raise StageFailed(f"{cmd[0]} exited with {proc.returncode}")
@@ -143,6 +147,10 @@ def test_run(name: str, cmd, tool: str, **kwargs) -> None:
         raise StageFailed(f"{name}: no test ran (see the output above)")
     if failed:
         raise StageFailed(f"{name}: {failed} failed")
+    if LAST_EXIT["code"] != 0:
+        # A suite that failed to compile or collect runs no test, so no summary counts it.
+        COUNT.failed += 1
+        raise StageFailed(f"{name}: exited with {LAST_EXIT['code']} although no test failed")
 
 
 # --- stages -------------------------------------------------------------------------------------

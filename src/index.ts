@@ -1,11 +1,27 @@
 import { clientPlugin } from './api/plugin';
 import { azurePlugin } from './azure/plugin';
 import { deployPlugin } from './deploy/plugin';
+import { localTargetPlugin } from './deploy/localPlugin';
 import { chartsPlugin } from './charts/plugin';
 import { kernelUriPlugin } from './kernel/plugin';
 import { runsPlugin } from './runs/plugin';
 import { snippetsPlugin } from './snippets/plugin';
+import { workspacePanelPlugin } from './workspace/panelPlugin';
 import { workspacePlugin } from './workspace/plugin';
+
+// The extension points, for packages that add to this one (a deploy target, a panel section).
+// The package is shared as a singleton by the builder, so these tokens are the same objects in
+// every extension; a consumer lists it in its `jupyterlab.sharedPackages` with `bundled: false`.
+export * from './tokens';
+export type {
+  ICellOutcome,
+  IDeployRequest,
+  IDeployTarget,
+  IModelChoice,
+  ITargetField,
+  TargetValues
+} from './deploy/targets';
+export { pyStr, pyOptStr } from './snippets/pyliteral';
 
 /**
  * The extension's plugins, one per capability.
@@ -13,9 +29,11 @@ import { workspacePlugin } from './workspace/plugin';
 export default [
   clientPlugin,
   workspacePlugin,
+  workspacePanelPlugin,
   snippetsPlugin,
   kernelUriPlugin,
   deployPlugin,
+  localTargetPlugin,
   azurePlugin,
   chartsPlugin,
   runsPlugin

@@ -1,6 +1,8 @@
 import { Token } from '@lumino/coreutils';
+import { IDisposable } from '@lumino/disposable';
+import { Widget } from '@lumino/widgets';
 import { WorkspaceClient } from './api/client';
-import { DeployTargetRegistry } from './deploy/targets';
+import { IDeployTargets as IDeployTargetsType } from './deploy/targets';
 import { WorkspaceModel } from './workspace/model';
 
 /**
@@ -22,9 +24,30 @@ export const IWorkspaceSelection = new Token<WorkspaceModel>(
 
 /**
  * The deployment targets of the Deploy dialog. A target plug-in adds itself here (form schema,
- * validation, code generation); the dialog needs no change for a new target.
+ * validation, code generation, optional pre-flight and follow hooks); `add()` returns a
+ * disposable that removes it. The dialog needs no change for a new target.
  */
-export const IDeployTargets = new Token<DeployTargetRegistry>(
+export const IDeployTargets = new Token<IDeployTargetsType>(
   'jupyterlab-mlflow-workspace:IDeployTargets',
   'The deployment targets of the Deploy dialog.'
+);
+
+/**
+ * The ML Workspace panel, for capabilities that add a section to it (Deployments does).
+ */
+export interface IWorkspacePanel {
+  /** The panel's widget id (to reveal it with `app.shell.activateById`). */
+  readonly id: string;
+  /**
+   * Add a collapsible section below the workspaces; its `title.label` is the section's heading.
+   *
+   * @param widget - the section
+   * @returns a disposable that removes the section again
+   */
+  addSection(widget: Widget): IDisposable;
+}
+
+export const IWorkspacePanel = new Token<IWorkspacePanel>(
+  'jupyterlab-mlflow-workspace:IWorkspacePanel',
+  'The ML Workspace panel: add a section to it.'
 );

@@ -1,24 +1,19 @@
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 import { TranslationBundle } from '@jupyterlab/translation';
-import { WorkspaceClient } from '../api/client';
-import { IDeployment, IPreflight } from '../api/types';
+import { IDeployment, IPreflight, IWorkspace } from '../api/types';
 import { Loadable } from '../workspace/model';
 import { DeploymentsModel } from './deploymentsModel';
 import { initialRequestBody } from './requestBody';
 import {
-  DeployTargetRegistry,
+  ICellOutcome,
   IDeployTarget,
+  IDeployTargets,
   IModelChoice,
   TargetValues
 } from './targets';
 
-/** What running the generated cell in the notebook ended with. */
-export interface ICellOutcome {
-  ok: boolean;
-  /** The cell's printed output and error text, for the dialog. */
-  text: string;
-}
+export type { ICellOutcome } from './targets';
 
 /** Where the dialog is: filling the form, the cell inserted or running, or finished. */
 export type DeployPhase =
@@ -29,15 +24,14 @@ export type DeployPhase =
   | { kind: 'failed'; text: string };
 
 /**
- * The Deploy dialog's state: the model, the target and its form, the pre-flight, and how the
- * generated cell ran. Holds no DOM; `DeployDialogBody` renders it.
+ * The Deploy dialog's state: the model, the target and its form, the target's pre-flight (when
+ * it has one), and how the generated cell ran. Holds no DOM; `DeployDialogBody` renders it.
+ * Nothing here is specific to one target: targets come from IDeployTargets, with their hooks.
  */
 export class DeployDialogModel {
   constructor(options: DeployDialogModel.IOptions) {
-    this._client = options.client;
     this._targets = options.targets;
-    this._workspaceId = options.workspaceId;
-    this._workspaceName = options.workspaceName;
+    this._workspace = options.workspace;
     this._loadChoices = options.loadChoices;
     this._insertCell = options.insertCell;
     this.deployments = options.deployments;
@@ -45,6 +39,7 @@ export class DeployDialogModel {
     this._preselect = options.preselect ?? {};
     this._target = this._targets.list()[0];
     this.deployments.changed.connect(this._onDeployments, this);
+    this._targets.changed.connect(this._onTargets, this);
   }
 
   /** The deployments (to follow the one this dialog started). */
@@ -57,7 +52,7 @@ export class DeployDialogModel {
 
   /** The workspace models come from. */
   get workspaceName(): string {
-    return this._workspaceName;
+    return this._workspace.name;
   }
 
   /** Deployable models found for the notebook and the registry. */
@@ -75,7 +70,7 @@ export class DeployDialogModel {
     return this._targets.list();
   }
 
-  /** The chosen target. */
+  /** The chosen target (undefined only while no target is registered). */
   get target(): IDeployTarget {
     return this._target;
   }
@@ -90,7 +85,7 @@ export class DeployDialogModel {
     return this._showErrors ? this._validate() : {};
   }
 
-  /** What the pre-flight found, for the chosen model. */
+  /** What the chosen target's pre-flight found for the chosen model; null without one. */
   get preflight(): Loadable<IPreflight> | null {
     return this._preflight;
   }
@@ -165,10 +160,10 @@ export class DeployDialogModel {
    */
   chooseModel(model: IModelChoice): void {
     this._model = model;
-    this._values = this._target.defaults(model);
+    this._values = this._target?.defaults(model) ?? {};
     this._body = null;
     this._changed.emit();
-    void this._runPreflight(model);
+    void this._runPreflight();
   }
 
   /**
@@ -205,6 +200,9 @@ export class DeployDialogModel {
     );
     this._values = { ...defaults, ...kept };
     this._changed.emit();
+    if (this._model) {
+      void this._runPreflight();
+    }
   }
 
   /**
@@ -220,12 +218,13 @@ export class DeployDialogModel {
 
   /** The cell the current choices generate, or null while something is missing or invalid. */
   get source(): string | null {
-    if (!this._model || Object.keys(this._validate()).length) {
+    if (!this._model || !this._target || Object.keys(this._validate()).length) {
       return null;
     }
     return this._target.generate({
       model: this._model,
-      workspaceId: this._workspaceId,
+      workspaceId: this._workspace.id,
+      workspace: this._workspace,
       values: this._values
     });
   }
@@ -267,7 +266,7 @@ export class DeployDialogModel {
       outcome = { ok: false, text: (error as Error).message };
     }
     if (outcome.ok) {
-      const id = /\(deployment ([0-9a-f]+)\)/.exec(outcome.text)?.[1] ?? null;
+      const id = this._target.follow?.(outcome) ?? null;
       this._phase = {
         kind: 'deployed',
         deploymentId: id ?? this.deployment?.id ?? null,
@@ -333,31 +332,47 @@ export class DeployDialogModel {
   }
 
   private _validate(): Record<string, string> {
-    return this._target.validate(this._values, this._trans);
+    return this._target?.validate(this._values, this._trans) ?? {};
   }
 
   private _readyPreflight(): IPreflight | null {
     return this._preflight?.kind === 'ready' ? this._preflight.value : null;
   }
 
-  private async _runPreflight(model: IModelChoice): Promise<void> {
+  private async _runPreflight(): Promise<void> {
+    const model = this._model;
+    const target = this._target;
+    if (!model || !target?.preflight) {
+      this._preflight = null;
+      this._changed.emit();
+      return;
+    }
     this._preflight = { kind: 'loading' };
     this._preflightStartedAt = Date.now();
     this._changed.emit();
     let result: Loadable<IPreflight>;
     try {
-      const value = await this._client.preflightDeployment(
-        model.uri,
-        this._workspaceId
-      );
+      const value = await target.preflight(model, this._workspace);
       result = { kind: 'ready', value };
     } catch (error) {
       result = { kind: 'error', message: (error as Error).message };
     }
-    if (this._model === model && !this._isDisposed) {
+    // Only the answer for what is still chosen counts.
+    if (this._model === model && this._target === target && !this._isDisposed) {
       this._preflight = result;
       this._changed.emit();
     }
+  }
+
+  private _onTargets(): void {
+    // A target removed while the dialog is open: fall back to the first one left.
+    if (!this._targets.get(this._target?.id ?? '')) {
+      const first = this._targets.list()[0];
+      this._target = first;
+      this._values = first && this._model ? first.defaults(this._model) : {};
+      void this._runPreflight();
+    }
+    this._changed.emit();
   }
 
   private _onDeployments(): void {
@@ -366,10 +381,8 @@ export class DeployDialogModel {
     }
   }
 
-  private _client: WorkspaceClient;
-  private _targets: DeployTargetRegistry;
-  private _workspaceId: string;
-  private _workspaceName: string;
+  private _targets: IDeployTargets;
+  private _workspace: IWorkspace;
   private _loadChoices: () => Promise<IModelChoice[]>;
   private _insertCell: DeployDialogModel.IOptions['insertCell'];
   private _trans: TranslationBundle;
@@ -390,11 +403,10 @@ export class DeployDialogModel {
 
 export namespace DeployDialogModel {
   export interface IOptions {
-    client: WorkspaceClient;
-    targets: DeployTargetRegistry;
+    targets: IDeployTargets;
     deployments: DeploymentsModel;
-    workspaceId: string;
-    workspaceName: string;
+    /** The workspace the models are in (targets get it whole). */
+    workspace: IWorkspace;
     /** Finds the deployable models (see `loadModelChoices`). */
     loadChoices: () => Promise<IModelChoice[]>;
     /**

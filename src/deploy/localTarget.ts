@@ -1,7 +1,13 @@
 import { TranslationBundle } from '@jupyterlab/translation';
+import { WorkspaceClient } from '../api/client';
 import { pyStr } from '../snippets/pyliteral';
 import { slugName } from './serviceName';
-import { IDeployTarget, IModelChoice, TargetValues } from './targets';
+import {
+  ICellOutcome,
+  IDeployTarget,
+  IModelChoice,
+  TargetValues
+} from './targets';
 
 /** The name rule of the server part (deploy/local.py): short, no control characters. */
 const MAX_NAME = 100;
@@ -86,6 +92,23 @@ export const localTarget: IDeployTarget = {
     ].join('\n');
   }
 };
+
+/**
+ * The local target with its server-side hooks: the pre-flight of the Jupyter server (can its
+ * interpreter serve the model, and the model's input example), and the deployment id that
+ * `deploy_local()` prints, so the dialog follows the new service.
+ *
+ * @param client - the typed client of the server routes
+ */
+export function createLocalTarget(client: WorkspaceClient): IDeployTarget {
+  return {
+    ...localTarget,
+    preflight: (model, workspace) =>
+      client.preflightDeployment(model.uri, workspace.id),
+    follow: (outcome: ICellOutcome) =>
+      /\(deployment ([0-9a-f]+)\)/.exec(outcome.text)?.[1] ?? null
+  };
+}
 
 /**
  * A readable default service name: the registered name; else the run's name (with the model's

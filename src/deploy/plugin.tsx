@@ -12,7 +12,6 @@ import {
   TranslationBundle
 } from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
-import { find } from '@lumino/algorithm';
 import { IDisposable } from '@lumino/disposable';
 import { Message } from '@lumino/messaging';
 import * as React from 'react';
@@ -23,6 +22,7 @@ import { insertCodeCell, isPython, readLink } from '../snippets/insert';
 import {
   IDeployTargets,
   IWorkspaceClient,
+  IWorkspacePanel,
   IWorkspaceSelection
 } from '../tokens';
 import { deployIcon } from '../ui/icons';
@@ -32,26 +32,24 @@ import { DeployDialogBody } from './DeployDialogBody';
 import { DeploymentsModel } from './deploymentsModel';
 import { DeploymentsView } from './DeploymentsView';
 import { DeployDialogModel } from './dialogModel';
-import { localTarget } from './localTarget';
 import { loadModelChoices } from './modelChoices';
-import { DeployTargetRegistry } from './targets';
+import { DeployTargetRegistry, IDeployTargets as Targets } from './targets';
 
 const PLUGIN_ID = 'jupyterlab-mlflow-workspace:deploy';
-/** The ML Workspace panel, where the Deployments section goes. */
-const PANEL_ID = 'jp-mlflow-workspace-panel';
 
 /**
  * Deploy: the notebook toolbar's Deploy button (declared in schema/deploy.json, so users can
  * move or hide it), the Deploy dialog, and the Deployments section of the ML Workspace panel.
- * Provides the target registry, so that more targets plug in without changing this shape.
+ * Provides the target registry; every target, the built-in local one included, plugs in
+ * through it (see `localPlugin.ts`), so the dialog holds nothing target-specific.
  */
-export const deployPlugin: JupyterFrontEndPlugin<DeployTargetRegistry> = {
+export const deployPlugin: JupyterFrontEndPlugin<Targets> = {
   id: PLUGIN_ID,
   description:
     'Deploy MLflow models from a notebook: the Deploy button and dialog, local web services.',
   autoStart: true,
   requires: [IWorkspaceClient, IWorkspaceSelection, INotebookTracker],
-  optional: [ISettingRegistry, ICommandPalette, ITranslator],
+  optional: [ISettingRegistry, ICommandPalette, ITranslator, IWorkspacePanel],
   provides: IDeployTargets,
   activate: (
     app: JupyterFrontEnd,
@@ -60,13 +58,13 @@ export const deployPlugin: JupyterFrontEndPlugin<DeployTargetRegistry> = {
     notebooks: INotebookTracker,
     settingRegistry: ISettingRegistry | null,
     palette: ICommandPalette | null,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    workspacePanel: IWorkspacePanel | null
   ) => {
     const trans = (translator ?? nullTranslator).load(
       'jupyterlab_mlflow_workspace'
     );
     const targets = new DeployTargetRegistry();
-    targets.add(localTarget);
     const deployments = new DeploymentsModel({ client });
     if (settingRegistry) {
       // Loading the settings makes the toolbar item of the schema known to the notebook.
@@ -86,6 +84,9 @@ export const deployPlugin: JupyterFrontEndPlugin<DeployTargetRegistry> = {
       }
       if (!workspaceFor(panel)) {
         return trans.__('Select a workspace in the ML Workspace panel first.');
+      }
+      if (!targets.list().length) {
+        return trans.__('No deploy target is installed.');
       }
       return '';
     };
@@ -120,11 +121,9 @@ export const deployPlugin: JupyterFrontEndPlugin<DeployTargetRegistry> = {
         });
         const experiment = readLink(panel)?.experiment ?? null;
         const model = new DeployDialogModel({
-          client,
           targets,
           deployments,
-          workspaceId: workspace.id,
-          workspaceName: workspace.name,
+          workspace,
           trans,
           preselect: {
             uri: args.modelUri as string | undefined,
@@ -186,18 +185,15 @@ export const deployPlugin: JupyterFrontEndPlugin<DeployTargetRegistry> = {
       palette.addItem({ command: CommandIDs.refreshDeployments, category });
     }
 
-    // The Deployments section of the ML Workspace panel (a SidePanel: sections are widgets).
-    void app.restored.then(() => {
-      const panel = find(app.shell.widgets('left'), w => w.id === PANEL_ID);
-      if (panel && 'addWidget' in panel) {
-        const section = new DeploymentsSection(deployments, trans);
-        section.addClass('jp-mlflow-DeploymentsSection');
-        section.title.label = trans.__('Deployments');
-        (panel as unknown as { addWidget: (w: ReactWidget) => void }).addWidget(
-          section
-        );
-      }
-    });
+    targets.changed.connect(refreshCommands);
+
+    // The Deployments section of the ML Workspace panel (absent where the panel is).
+    if (workspacePanel) {
+      const section = new DeploymentsSection(deployments, trans);
+      section.addClass('jp-mlflow-DeploymentsSection');
+      section.title.label = trans.__('Deployments');
+      workspacePanel.addSection(section);
+    }
     return targets;
   }
 };

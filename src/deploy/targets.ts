@@ -1,4 +1,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
+import { DisposableDelegate, IDisposable } from '@lumino/disposable';
+import { ISignal, Signal } from '@lumino/signaling';
+import { IPreflight, IWorkspace } from '../api/types';
 
 /**
  * A model the user can deploy: where it is and what the dialog shows about it.
@@ -38,7 +41,16 @@ export interface IDeployRequest {
   model: IModelChoice;
   /** The workspace (profile id) the model is in. */
   workspaceId: string;
+  /** That workspace, whole: its kind, URL and (for Azure ML) subscription and resource group. */
+  workspace: IWorkspace;
   values: TargetValues;
+}
+
+/** What running the generated cell in the notebook ended with. */
+export interface ICellOutcome {
+  ok: boolean;
+  /** The cell's printed output and error text, for the dialog. */
+  text: string;
 }
 
 /**
@@ -66,33 +78,68 @@ export interface IDeployTarget {
   ): Record<string, string>;
   /** The reviewable cell. Every user value goes through `snippets/pyliteral.ts`. */
   generate(request: IDeployRequest): string;
+  /**
+   * Optional: check a chosen model before anything runs (the local target asks the Jupyter
+   * server's pre-flight). The dialog shows the answer, and its input example seeds Call endpoint.
+   */
+  preflight?(model: IModelChoice, workspace: IWorkspace): Promise<IPreflight>;
+  /**
+   * Optional: the id of the deployment a "Deploy now" cell started, read from the cell's
+   * outcome, so that the dialog can follow it under Deployments; null when none is named.
+   */
+  follow?(outcome: ICellOutcome): string | null;
+}
+
+/**
+ * The deployment targets of the Deploy dialog: the extension point another package uses to add
+ * one (through the `IDeployTargets` token). The built-in targets register the same way.
+ */
+export interface IDeployTargets {
+  /**
+   * Add a target; its id must be new.
+   *
+   * @param target - the plug-in
+   * @returns a disposable that removes the target again
+   */
+  add(target: IDeployTarget): IDisposable;
+  /** The target with this id, if any. */
+  get(id: string): IDeployTarget | undefined;
+  /** Every target, in the order they were added. */
+  list(): IDeployTarget[];
+  /** Emitted when a target is added or removed. */
+  readonly changed: ISignal<IDeployTargets, void>;
 }
 
 /**
  * The targets known to the Deploy dialog, in the order they were added.
  */
-export class DeployTargetRegistry {
-  /**
-   * Add a target; its id must be new.
-   *
-   * @param target - the plug-in
-   */
-  add(target: IDeployTarget): void {
+export class DeployTargetRegistry implements IDeployTargets {
+  add(target: IDeployTarget): IDisposable {
     if (this._targets.has(target.id)) {
       throw new Error(`Deploy target "${target.id}" is already registered`);
     }
     this._targets.set(target.id, target);
+    this._changed.emit();
+    return new DisposableDelegate(() => {
+      if (this._targets.get(target.id) === target) {
+        this._targets.delete(target.id);
+        this._changed.emit();
+      }
+    });
   }
 
-  /** The target with this id, if any. */
   get(id: string): IDeployTarget | undefined {
     return this._targets.get(id);
   }
 
-  /** Every target, in the order they were added. */
   list(): IDeployTarget[] {
     return [...this._targets.values()];
   }
 
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
   private _targets = new Map<string, IDeployTarget>();
+  private _changed = new Signal<this, void>(this);
 }

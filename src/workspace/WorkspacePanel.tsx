@@ -1,7 +1,10 @@
 import { ReactWidget, SidePanel, UseSignal } from '@jupyterlab/ui-components';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { CommandRegistry } from '@lumino/commands';
+import { DisposableDelegate, IDisposable } from '@lumino/disposable';
+import { Widget } from '@lumino/widgets';
 import * as React from 'react';
+import { IWorkspacePanel } from '../tokens';
 import { workspaceIcon } from '../ui/icons';
 import { WorkspaceModel } from './model';
 import { StatusView } from './StatusView';
@@ -10,7 +13,7 @@ import { WorkspaceView } from './WorkspaceView';
 /**
  * The ML Workspace panel of the left sidebar. Layout only; state lives in the model.
  */
-export class WorkspacePanel extends SidePanel {
+export class WorkspacePanel extends SidePanel implements IWorkspacePanel {
   constructor(options: WorkspacePanel.IOptions) {
     const translator = options.translator ?? nullTranslator;
     super({ translator });
@@ -55,6 +58,15 @@ export class WorkspacePanel extends SidePanel {
 
   /** The panel's state. */
   readonly model: WorkspaceModel;
+
+  addSection(widget: Widget): IDisposable {
+    this.addWidget(widget);
+    return new DisposableDelegate(() => {
+      if (widget.parent === this.content) {
+        widget.parent = null;
+      }
+    });
+  }
 
   dispose(): void {
     if (!this.isDisposed) {

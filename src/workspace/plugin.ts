@@ -1,5 +1,4 @@
 import {
-  ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
@@ -12,29 +11,24 @@ import {
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { CommandIDs } from '../commands';
 import { IWorkspaceClient, IWorkspaceSelection } from '../tokens';
-import { workspaceIcon } from '../ui/icons';
 import { FRONTEND_VERSION } from '../version';
 import { WorkspaceClient } from '../api/client';
 import { WorkspaceModel } from './model';
-import { WorkspacePanel } from './WorkspacePanel';
 
 /**
- * The ML Workspace panel in the left sidebar, with its commands.
- *
- * Requires no ILabShell, so it also loads in Notebook 7 (View → Left Sidebar).
+ * The workspaces and their commands (the panel that shows them is `workspacePanelPlugin`).
  */
 export const workspacePlugin: JupyterFrontEndPlugin<WorkspaceModel> = {
   id: 'jupyterlab-mlflow-workspace:workspace',
   description:
-    'The ML Workspace panel: workspaces, the local MLflow server, test connection.',
+    'Workspaces: the list, the selection, the local MLflow server, test connection.',
   autoStart: true,
   requires: [IWorkspaceClient],
   provides: IWorkspaceSelection,
-  optional: [ILayoutRestorer, ICommandPalette, ITranslator],
+  optional: [ICommandPalette, ITranslator],
   activate: (
     app: JupyterFrontEnd,
     client: WorkspaceClient,
-    restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
     translator: ITranslator | null
   ) => {
@@ -44,28 +38,11 @@ export const workspacePlugin: JupyterFrontEndPlugin<WorkspaceModel> = {
       client,
       frontendVersion: FRONTEND_VERSION
     });
-    const panel = new WorkspacePanel({
-      model,
-      commands: app.commands,
-      translator
-    });
-    app.shell.add(panel, 'left', { rank: 600, type: 'ML Workspace' });
-    if (restorer) {
-      restorer.add(panel, panel.id);
-    }
     void model.refresh();
 
     const localState = () =>
       model.local.kind === 'ready' ? model.local.value.state : null;
     const { commands } = app;
-    commands.addCommand(CommandIDs.openPanel, {
-      label: trans.__('Open ML Workspace Panel'),
-      caption: trans.__('Show the ML Workspace panel in the left sidebar'),
-      icon: workspaceIcon,
-      execute: () => {
-        app.shell.activateById(panel.id);
-      }
-    });
     commands.addCommand(CommandIDs.refreshStatus, {
       label: trans.__('Refresh ML Workspace'),
       caption: trans.__(
@@ -110,8 +87,11 @@ export const workspacePlugin: JupyterFrontEndPlugin<WorkspaceModel> = {
       caption: trans.__(
         'Connect to an MLflow tracking server or an Azure ML workspace'
       ),
-      execute: () => {
-        app.shell.activateById(panel.id);
+      execute: async () => {
+        // The editor is in the panel: show it first (the panel plugin owns that command).
+        if (commands.hasCommand(CommandIDs.openPanel)) {
+          await commands.execute(CommandIDs.openPanel);
+        }
         model.openEditor();
       }
     });
@@ -166,7 +146,6 @@ export const workspacePlugin: JupyterFrontEndPlugin<WorkspaceModel> = {
     if (palette) {
       const category = trans.__('ML Workspace');
       for (const command of [
-        CommandIDs.openPanel,
         CommandIDs.refreshStatus,
         CommandIDs.testConnection,
         CommandIDs.startLocal,

@@ -5,6 +5,7 @@ import { aksTarget } from '../aksTarget';
 import { kubernetesOnlineTarget } from '../kubernetesOnlineTarget';
 import { managedOnlineTarget } from '../managedOnlineTarget';
 import { managedSkuForAci } from '../rules';
+import { workspace } from '../../deploy/__tests__/fixtures';
 
 const trans = nullTranslator.load('jupyterlab_mlflow_workspace');
 const model: IModelChoice = {
@@ -67,6 +68,7 @@ describe('Azure deploy targets', () => {
       const source = (target as typeof aciTarget).generate({
         model,
         workspaceId: 'w',
+        workspace: workspace('w'),
         values: {
           ...(target as typeof aciTarget).defaults(model),
           ...ws,

@@ -1,47 +1,11 @@
-import { ServerConnection } from '@jupyterlab/services';
 import { nullTranslator } from '@jupyterlab/translation';
-import { WorkspaceClient } from '../../api/client';
 import { DeploymentsModel } from '../deploymentsModel';
 import { DeployDialogModel, formatElapsed } from '../dialogModel';
-import { localTarget } from '../localTarget';
+import { createLocalTarget } from '../localTarget';
 import { DeployTargetRegistry, IModelChoice } from '../targets';
+import { fakeServer, workspace } from './fixtures';
 
 const trans = nullTranslator.load('jupyterlab_mlflow_workspace');
-
-/** A fake Jupyter server for the deployment routes; `list` is what GET returns. */
-function fakeServer(list: unknown[], calls: string[]) {
-  const serverSettings = ServerConnection.makeSettings({
-    baseUrl: 'http://localhost:8888/',
-    fetch: (async (input: RequestInfo, init?: RequestInit) => {
-      const url = new URL(typeof input === 'string' ? input : input.url);
-      const path = url.pathname.replace('/mlflow-workspace/', '');
-      const method =
-        typeof input === 'string' ? (init?.method ?? 'GET') : input.method;
-      calls.push(`${method} ${path}`);
-      if (path === 'api/deployments/preflight') {
-        const raw =
-          typeof input === 'string' ? String(init?.body) : await input.text();
-        const body = JSON.parse(raw);
-        return new Response(
-          JSON.stringify({
-            ok: true,
-            message: '',
-            flavors: ['sklearn'],
-            missing: [],
-            warnings: [],
-            input_example: { inputs: [[1, 2]] },
-            model_uri: body.model_uri
-          })
-        );
-      }
-      if (path === 'api/deployments') {
-        return new Response(JSON.stringify({ deployments: list }));
-      }
-      return new Response('{}', { status: 404 });
-    }) as typeof fetch
-  });
-  return new WorkspaceClient({ serverSettings });
-}
 
 const choices: IModelChoice[] = [
   { uri: 'models:/m-1', label: 'a / model', source: 'logged', runId: 'r1' },
@@ -61,13 +25,11 @@ function dialog(
 ) {
   const client = fakeServer(list, calls);
   const targets = new DeployTargetRegistry();
-  targets.add(localTarget);
+  targets.add(createLocalTarget(client));
   return new DeployDialogModel({
-    client,
     targets,
     deployments: new DeploymentsModel({ client }),
-    workspaceId: 'local',
-    workspaceName: 'Local',
+    workspace: workspace('local', 'local'),
     loadChoices: async () => choices,
     insertCell,
     preselect: { runId: 'r2' },

@@ -2,6 +2,7 @@ import { nullTranslator } from '@jupyterlab/translation';
 import { defaultName, localTarget } from '../localTarget';
 import { slugName } from '../serviceName';
 import { IModelChoice } from '../targets';
+import { workspace } from './fixtures';
 
 const trans = nullTranslator.load('jupyterlab_mlflow_workspace');
 const model: IModelChoice = {
@@ -15,6 +16,7 @@ describe('local web service target', () => {
     const source = localTarget.generate({
       model,
       workspaceId: 'team "a"',
+      workspace: workspace('team "a"'),
       values: { name: 'svc "x"\n\u202eevil', port: '5200' }
     });
     expect(source).toContain(
@@ -32,6 +34,7 @@ describe('local web service target', () => {
     const source = localTarget.generate({
       model,
       workspaceId: 'local',
+      workspace: workspace('local'),
       values: { name: 'svc', port: '' }
     });
     expect(source).not.toContain('port=');
