@@ -3,7 +3,7 @@ import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 import { WorkspaceClient } from '../api/client';
 import { IDeployment, IInvocationResult } from '../api/types';
-import { Loadable } from '../workspace/model';
+import { Loadable } from '../ui/loadable';
 
 /** The state of one "Call endpoint" box. */
 export type CallState =

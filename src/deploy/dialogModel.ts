@@ -2,7 +2,7 @@ import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { IDeployment, IPreflight, IWorkspace } from '../api/types';
-import { Loadable } from '../workspace/model';
+import { Loadable, settle } from '../ui/loadable';
 import { DeploymentsModel } from './deploymentsModel';
 import { initialRequestBody } from './requestBody';
 import {
@@ -350,13 +350,9 @@ export class DeployDialogModel {
     this._preflight = { kind: 'loading' };
     this._preflightStartedAt = Date.now();
     this._changed.emit();
-    let result: Loadable<IPreflight>;
-    try {
-      const value = await target.preflight(model, this._workspace);
-      result = { kind: 'ready', value };
-    } catch (error) {
-      result = { kind: 'error', message: (error as Error).message };
-    }
+    const result: Loadable<IPreflight> = await settle(
+      target.preflight(model, this._workspace)
+    );
     // Only the answer for what is still chosen counts.
     if (this._model === model && this._target === target && !this._isDisposed) {
       this._preflight = result;

@@ -6,10 +6,8 @@ import {
   IRun
 } from '../api/mlflowTypes';
 import { ApiError } from '../api/request';
+import { loggedModelsOfRun } from '../api/runModels';
 import { IModelChoice } from './targets';
-
-/** MLflow 2.x records each `log_model` of a run in this tag (a JSON list). */
-const HISTORY_TAG = 'mlflow.log-model.history';
 
 /**
  * Models logged by runs, from MLflow 2.x's log-model history tag: `runs:/<run>/<path>`.
@@ -17,43 +15,16 @@ const HISTORY_TAG = 'mlflow.log-model.history';
  * @param runs - runs with their tags
  */
 export function choicesFromRunTags(runs: IRun[]): IModelChoice[] {
-  const out: IModelChoice[] = [];
-  for (const run of runs) {
-    const raw = run.data.tags.find(t => t.key === HISTORY_TAG)?.value;
-    if (!raw) {
-      continue;
-    }
-    let history: unknown;
-    try {
-      history = JSON.parse(raw);
-    } catch {
-      continue; // a hand-written or truncated tag: skip it, keep the others
-    }
-    if (!Array.isArray(history)) {
-      continue;
-    }
-    const seen = new Set<string>();
-    for (const entry of history) {
-      const path = entry?.artifact_path;
-      if (typeof path !== 'string' || !path || seen.has(path)) {
-        continue;
-      }
-      seen.add(path);
-      const flavors =
-        entry.flavors && typeof entry.flavors === 'object'
-          ? Object.keys(entry.flavors).sort()
-          : undefined;
-      out.push({
-        uri: `runs:/${run.info.run_id}/${path}`,
-        label: `${runLabel(run)} / ${path}`,
-        source: 'logged',
-        runId: run.info.run_id,
-        ...runNameOf(run),
-        flavors
-      });
-    }
-  }
-  return out;
+  return runs.flatMap(run =>
+    loggedModelsOfRun(run).map(entry => ({
+      uri: entry.uri,
+      label: `${runLabel(run)} / ${entry.path}`,
+      source: 'logged' as const,
+      runId: run.info.run_id,
+      ...runNameOf(run),
+      flavors: entry.flavors.length ? entry.flavors : undefined
+    }))
+  );
 }
 
 /**

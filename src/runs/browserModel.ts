@@ -10,12 +10,9 @@ import {
   loadSweepChildren
 } from './detailsModel';
 import { RunTableModel } from './tableModel';
+import { Loadable, settle } from '../ui/loadable';
 
-/** A value that is fetched; empty, loading and error states are explicit. */
-export type Loadable<T> =
-  | { kind: 'loading' }
-  | { kind: 'error'; message: string }
-  | { kind: 'ready'; value: T };
+export type { Loadable } from '../ui/loadable';
 
 /** Settings of the run browser (schema/runs.json). */
 export interface IRunsSettings {
@@ -250,12 +247,9 @@ export class RunsBrowserModel {
     const api = this._requireApi();
     this._details = { runId, state: { kind: 'loading' } };
     this._emit();
-    let state: Loadable<IRunDetails>;
-    try {
-      state = { kind: 'ready', value: await loadRunDetails(api, runId) };
-    } catch (error) {
-      state = { kind: 'error', message: (error as Error).message };
-    }
+    const state: Loadable<IRunDetails> = await settle(
+      loadRunDetails(api, runId)
+    );
     if (this._details?.runId === runId) {
       this._details = { runId, state };
       this._emit();
@@ -319,13 +313,12 @@ export class RunsBrowserModel {
   async showSweep(parent: IRun): Promise<void> {
     this._sweep = { parent, state: { kind: 'loading' } };
     this._emit();
-    let state: Loadable<IRun[]>;
-    try {
-      const { runs } = await loadSweepChildren(this._requireApi(), parent);
-      state = { kind: 'ready', value: runs };
-    } catch (error) {
-      state = { kind: 'error', message: (error as Error).message };
-    }
+    const state: Loadable<IRun[]> = await settle(
+      // Inside the promise: a missing API is an error state, not a throw.
+      Promise.resolve()
+        .then(() => loadSweepChildren(this._requireApi(), parent))
+        .then(found => found.runs)
+    );
     if (this._sweep?.parent === parent) {
       this._sweep = { parent, state };
       this._emit();

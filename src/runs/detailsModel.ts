@@ -18,6 +18,7 @@ import { ApiError } from '../api/request';
 import { collectPages } from '../api/mlflowWire';
 import { IExperimentsApi } from './experimentsModel';
 import { PARENT_TAG } from './columns';
+import { loggedModelsOfRun } from '../api/runModels';
 
 /** The MLflow calls of the run browser: `MlflowClient` in the app, a fake in tests. */
 export interface IRunsApi extends IExperimentsApi {
@@ -134,28 +135,14 @@ namespace Private {
     run: IRun
   ): Promise<IRunModel[]> {
     const runId = run.info.run_id;
-    const history = run.data.tags.find(
-      t => t.key === 'mlflow.log-model.history'
-    )?.value;
     const models = new Map<string, IRunModel>();
-    if (history) {
-      try {
-        for (const entry of JSON.parse(history) as any[]) {
-          if (typeof entry?.artifact_path === 'string') {
-            const flavors = Object.keys(entry.flavors ?? {}).filter(
-              f => f !== 'python_function'
-            );
-            models.set(entry.artifact_path, {
-              uri: `runs:/${runId}/${entry.artifact_path}`,
-              name: entry.artifact_path,
-              type: flavors[0],
-              source: 'artifact'
-            });
-          }
-        }
-      } catch {
-        // A malformed tag: fall back to looking at the artifacts.
-      }
+    for (const entry of loggedModelsOfRun(run)) {
+      models.set(entry.path, {
+        uri: entry.uri,
+        name: entry.path,
+        type: entry.flavors.find(f => f !== 'python_function'),
+        source: 'artifact'
+      });
     }
     if (models.size === 0) {
       const root = await api.listArtifacts(runId).catch(() => null);

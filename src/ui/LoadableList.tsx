@@ -1,5 +1,5 @@
 import * as React from 'react';
-import { Loadable } from '../workspace/model';
+import { Loadable } from '../ui/loadable';
 
 /**
  * The four states of a fetched list, rendered the same way everywhere: busy text while

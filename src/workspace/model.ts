@@ -12,19 +12,14 @@ import {
   LocalAction
 } from '../api/types';
 import { classifyHandshake, Handshake } from '../api/version';
+import { Loadable } from '../ui/loadable';
 
 /**
  * What the panel shows about the server part: loading first, then the handshake's outcome.
  */
 export type ServerStatus = { kind: 'loading' } | Handshake;
 
-/**
- * A value that is fetched: the union makes empty, loading and error states explicit.
- */
-export type Loadable<T> =
-  | { kind: 'loading' }
-  | { kind: 'error'; message: string }
-  | { kind: 'ready'; value: T };
+export type { Loadable } from '../ui/loadable';
 
 /**
  * The outcome of "Test connection" for one workspace.
