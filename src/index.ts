@@ -3,7 +3,7 @@ import { azurePlugin } from './azure/plugin';
 import { deployPlugin } from './deploy/plugin';
 import { localTargetPlugin } from './deploy/localPlugin';
 import { chartsPlugin } from './charts/plugin';
-import { kernelUriPlugin } from './kernel/plugin';
+import { kernelUriPlugin } from './notebook/plugin';
 import { runsPlugin } from './runs/plugin';
 import { snippetsPlugin } from './snippets/plugin';
 import { workspacePanelPlugin } from './workspace/panelPlugin';

@@ -15,7 +15,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { MlflowClient } from '../api/mlflowClient';
 import { CommandIDs } from '../commands';
-import { readLink } from '../snippets/insert';
+import { readLink } from '../notebook/link';
 import { IWorkspaceSelection } from '../tokens';
 import { WorkspaceModel } from '../workspace/model';
 import { KernelPush } from './kernelPush';

@@ -18,7 +18,8 @@ import * as React from 'react';
 import { WorkspaceClient } from '../api/client';
 import { MlflowClient } from '../api/mlflowClient';
 import { CommandIDs } from '../commands';
-import { insertCodeCell, isPython, readLink } from '../snippets/insert';
+import { insertCodeCell, isPython } from '../notebook/cells';
+import { readLink } from '../notebook/link';
 import {
   IDeployTargets,
   IWorkspaceClient,

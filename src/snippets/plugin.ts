@@ -16,13 +16,8 @@ import {
   azureSetupCell,
   IAzureWorkspace
 } from './azure';
-import {
-  experimentForPath,
-  insertSetupCell,
-  isPython,
-  notebookIdOf,
-  readLink
-} from './insert';
+import { insertSetupCell, isPython } from '../notebook/cells';
+import { experimentForPath, notebookIdOf, readLink } from '../notebook/link';
 import { setupCell, SetupVariant } from './setupCells';
 
 const PLUGIN_ID = 'jupyterlab-mlflow-workspace:snippets';

@@ -8,7 +8,7 @@ import { WorkspaceModel } from './model';
 import { TestResultView } from './TestResultView';
 import { RunsView } from './RunsView';
 import { WorkspaceForm } from './WorkspaceForm';
-import { sameTrackingUri } from '../kernel/trackingUri';
+import { sameTrackingUri } from '../notebook/trackingUri';
 
 /**
  * Props of {@link WorkspaceView}.

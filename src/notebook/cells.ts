@@ -1,39 +1,5 @@
 import { NotebookPanel } from '@jupyterlab/notebook';
-import { UUID } from '@lumino/coreutils';
-
-/** The notebook metadata key that links runs to their notebook across renames and moves. */
-export const METADATA_KEY = 'mlflow_workspace';
-
-/**
- * What `metadata.mlflow_workspace` holds.
- */
-export interface INotebookLink {
-  notebook_id: string;
-  workspace: string;
-  experiment: string | null;
-}
-
-/**
- * Read the notebook's link, if it has one.
- *
- * @param panel - the notebook
- */
-export function readLink(panel: NotebookPanel): INotebookLink | null {
-  const value = panel.model?.getMetadata(METADATA_KEY) as
-    Partial<INotebookLink> | undefined;
-  return value && typeof value.notebook_id === 'string'
-    ? (value as INotebookLink)
-    : null;
-}
-
-/**
- * The notebook's id from its link, or a new one (recorded by `insertSetupCell`).
- *
- * @param panel - the notebook
- */
-export function notebookIdOf(panel: NotebookPanel): string {
-  return readLink(panel)?.notebook_id ?? UUID.uuid4();
-}
+import { INotebookLink, METADATA_KEY, notebookIdOf } from './link';
 
 /**
  * Insert a code cell below the active cell (or at the top) in one undoable step, make it active,
@@ -110,16 +76,6 @@ export function insertCodeCell(
   notebook.mode = 'command';
   notebook.activate();
   return index;
-}
-
-/**
- * The default experiment name for a notebook: its file name without the extension.
- *
- * @param path - the notebook's path
- */
-export function experimentForPath(path: string): string {
-  const name = path.split('/').pop() ?? path;
-  return name.replace(/\.ipynb$/i, '') || 'notebook';
 }
 
 /**
