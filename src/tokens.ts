@@ -3,7 +3,7 @@ import { IDisposable } from '@lumino/disposable';
 import { Widget } from '@lumino/widgets';
 import { WorkspaceClient } from './api/client';
 import { IDeployTargets as IDeployTargetsType } from './deploy/targets';
-import { WorkspaceModel } from './workspace/model';
+import { IWorkspaceSelection as IWorkspaceSelectionType } from './workspace/selection';
 
 /**
  * The one typed HTTP client of the extension, shared by every capability.
@@ -14,10 +14,12 @@ export const IWorkspaceClient = new Token<WorkspaceClient>(
 );
 
 /**
- * The workspace panel's model: which workspace is selected, and the list. Other capabilities
- * (setup cells, charts, deploy) read the selection through this token.
+ * The workspaces as other capabilities see them (setup cells, charts, deploy, runs): the list,
+ * the selection, a notebook's workspace and a shared MLflow client per workspace.
  */
-export const IWorkspaceSelection = new Token<WorkspaceModel>(
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface IWorkspaceSelection extends IWorkspaceSelectionType {}
+export const IWorkspaceSelection = new Token<IWorkspaceSelection>(
   'jupyterlab-mlflow-workspace:IWorkspaceSelection',
   'The selected ML workspace and the list of workspaces.'
 );
@@ -27,7 +29,9 @@ export const IWorkspaceSelection = new Token<WorkspaceModel>(
  * validation, code generation, optional pre-flight and follow hooks); `add()` returns a
  * disposable that removes it. The dialog needs no change for a new target.
  */
-export const IDeployTargets = new Token<IDeployTargetsType>(
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface IDeployTargets extends IDeployTargetsType {}
+export const IDeployTargets = new Token<IDeployTargets>(
   'jupyterlab-mlflow-workspace:IDeployTargets',
   'The deployment targets of the Deploy dialog.'
 );

@@ -2,7 +2,6 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { DeployTargetRegistry } from '../deploy/targets';
 import { IDeployTargets } from '../tokens';
 import { aciTarget } from './aciTarget';
 import { aksTarget } from './aksTarget';
@@ -18,7 +17,7 @@ export const azurePlugin: JupyterFrontEndPlugin<void> = {
     'Deploy targets for Azure ML: online endpoints and legacy web services.',
   autoStart: true,
   requires: [IDeployTargets],
-  activate: (_app: JupyterFrontEnd, targets: DeployTargetRegistry) => {
+  activate: (_app: JupyterFrontEnd, targets: IDeployTargets) => {
     targets.add(managedOnlineTarget);
     targets.add(kubernetesOnlineTarget);
     targets.add(aciTarget);

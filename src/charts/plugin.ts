@@ -17,7 +17,6 @@ import { MlflowClient } from '../api/mlflowClient';
 import { CommandIDs } from '../commands';
 import { readLink } from '../notebook/link';
 import { IWorkspaceSelection } from '../tokens';
-import { WorkspaceModel } from '../workspace/model';
 import { KernelPush } from './kernelPush';
 import {
   DEFAULT_LIVE_SETTINGS,
@@ -54,7 +53,7 @@ export const chartsPlugin: JupyterFrontEndPlugin<void> = {
   activate: (
     app: JupyterFrontEnd,
     notebooks: INotebookTracker,
-    workspaces: WorkspaceModel,
+    workspaces: IWorkspaceSelection,
     labShell: ILabShell | null,
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
@@ -70,27 +69,10 @@ export const chartsPlugin: JupyterFrontEndPlugin<void> = {
       searchThreshold: 6
     };
     const sessions = new Map<NotebookPanel, LiveSession>();
-    const clients = new Map<string, MlflowClient>();
-
-    /** The client of the notebook's workspace: its link's, else the selected one. */
+    /** The client of the notebook's workspace (the one rule: its link's, else the selected). */
     const clientFor = (panel: NotebookPanel): MlflowClient | null => {
-      const linked = readLink(panel)?.workspace;
-      const list = workspaces.workspaces;
-      const known =
-        list.kind === 'ready' && list.value.some(w => w.id === linked);
-      const id = linked && known ? linked : workspaces.selectedId;
-      if (!id) {
-        return null;
-      }
-      let client = clients.get(id);
-      if (!client) {
-        client = new MlflowClient({
-          serverSettings: app.serviceManager.serverSettings,
-          workspaceId: id
-        });
-        clients.set(id, client);
-      }
-      return client;
+      const workspace = workspaces.workspaceFor(readLink(panel)?.workspace);
+      return workspace ? workspaces.mlflow(workspace.id) : null;
     };
 
     const createSession = (panel: NotebookPanel): LiveSession => {

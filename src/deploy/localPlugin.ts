@@ -5,7 +5,6 @@ import {
 import { WorkspaceClient } from '../api/client';
 import { IDeployTargets, IWorkspaceClient } from '../tokens';
 import { createLocalTarget } from './localTarget';
-import { IDeployTargets as Targets } from './targets';
 
 /**
  * The built-in local web service target, added through the public IDeployTargets token exactly
@@ -18,7 +17,7 @@ export const localTargetPlugin: JupyterFrontEndPlugin<void> = {
   requires: [IDeployTargets, IWorkspaceClient],
   activate: (
     _app: JupyterFrontEnd,
-    targets: Targets,
+    targets: IDeployTargets,
     client: WorkspaceClient
   ) => {
     targets.add(createLocalTarget(client));

@@ -16,7 +16,6 @@ import { IDisposable } from '@lumino/disposable';
 import { Message } from '@lumino/messaging';
 import * as React from 'react';
 import { WorkspaceClient } from '../api/client';
-import { MlflowClient } from '../api/mlflowClient';
 import { CommandIDs } from '../commands';
 import { insertCodeCell, isPython } from '../notebook/cells';
 import { readLink } from '../notebook/link';
@@ -27,14 +26,13 @@ import {
   IWorkspaceSelection
 } from '../tokens';
 import { deployIcon } from '../ui/icons';
-import { WorkspaceModel } from '../workspace/model';
 import { cellOutcome } from './cellOutcome';
 import { DeployDialogBody } from './DeployDialogBody';
 import { DeploymentsModel } from './deploymentsModel';
 import { DeploymentsView } from './DeploymentsView';
 import { DeployDialogModel } from './dialogModel';
 import { loadModelChoices } from './modelChoices';
-import { DeployTargetRegistry, IDeployTargets as Targets } from './targets';
+import { DeployTargetRegistry } from './targets';
 
 const PLUGIN_ID = 'jupyterlab-mlflow-workspace:deploy';
 
@@ -44,7 +42,7 @@ const PLUGIN_ID = 'jupyterlab-mlflow-workspace:deploy';
  * Provides the target registry; every target, the built-in local one included, plugs in
  * through it (see `localPlugin.ts`), so the dialog holds nothing target-specific.
  */
-export const deployPlugin: JupyterFrontEndPlugin<Targets> = {
+export const deployPlugin: JupyterFrontEndPlugin<IDeployTargets> = {
   id: PLUGIN_ID,
   description:
     'Deploy MLflow models from a notebook: the Deploy button and dialog, local web services.',
@@ -55,7 +53,7 @@ export const deployPlugin: JupyterFrontEndPlugin<Targets> = {
   activate: (
     app: JupyterFrontEnd,
     client: WorkspaceClient,
-    workspaces: WorkspaceModel,
+    workspaces: IWorkspaceSelection,
     notebooks: INotebookTracker,
     settingRegistry: ISettingRegistry | null,
     palette: ICommandPalette | null,
@@ -92,14 +90,8 @@ export const deployPlugin: JupyterFrontEndPlugin<Targets> = {
       return '';
     };
 
-    const workspaceFor = (panel: NotebookPanel) => {
-      const link = readLink(panel);
-      const list =
-        workspaces.workspaces.kind === 'ready'
-          ? workspaces.workspaces.value
-          : [];
-      return list.find(w => w.id === link?.workspace) ?? workspaces.selected;
-    };
+    const workspaceFor = (panel: NotebookPanel) =>
+      workspaces.workspaceFor(readLink(panel)?.workspace);
 
     const { commands } = app;
     commands.addCommand(CommandIDs.deploy, {
@@ -116,10 +108,7 @@ export const deployPlugin: JupyterFrontEndPlugin<Targets> = {
         if (!panel || !workspace || blocker()) {
           return;
         }
-        const mlflow = new MlflowClient({
-          serverSettings: client.serverSettings,
-          workspaceId: workspace.id
-        });
+        const mlflow = workspaces.mlflow(workspace.id);
         const experiment = readLink(panel)?.experiment ?? null;
         const model = new DeployDialogModel({
           targets,

@@ -9,7 +9,6 @@ import {
 } from '@jupyterlab/notebook';
 import { Debouncer } from '@lumino/polling';
 import { IWorkspaceSelection } from '../tokens';
-import { WorkspaceModel } from '../workspace/model';
 import { tellNotebookName } from './notebookName';
 import { askTrackingUri } from './trackingUri';
 
@@ -26,7 +25,7 @@ export const kernelUriPlugin: JupyterFrontEndPlugin<void> = {
   requires: [IWorkspaceSelection, INotebookTracker],
   activate: (
     app: JupyterFrontEnd,
-    model: WorkspaceModel,
+    model: IWorkspaceSelection,
     notebooks: INotebookTracker
   ) => {
     const check = async () => {

@@ -21,7 +21,6 @@ import { MlflowClient } from '../api/mlflowClient';
 import { WorkspaceClient } from '../api/client';
 import { IWorkspaceClient, IWorkspaceSelection } from '../tokens';
 import { workspaceIcon } from '../ui/icons';
-import { WorkspaceModel } from '../workspace/model';
 import {
   DEFAULT_SETTINGS,
   IRunsSettings,
@@ -53,7 +52,7 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
   activate: (
     app: JupyterFrontEnd,
     client: WorkspaceClient,
-    workspaces: WorkspaceModel,
+    workspaces: IWorkspaceSelection,
     palette: ICommandPalette | null,
     settingRegistry: ISettingRegistry | null,
     translator: ITranslator | null,

@@ -9,7 +9,6 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { IWorkspace } from '../api/types';
 import { CommandIDs } from '../commands';
 import { IWorkspaceSelection } from '../tokens';
-import { WorkspaceModel } from '../workspace/model';
 import {
   AzureVariant,
   azureConfigJsonCell,
@@ -48,7 +47,7 @@ export const snippetsPlugin: JupyterFrontEndPlugin<void> = {
   optional: [ISettingRegistry, ICommandPalette, ITranslator],
   activate: (
     app: JupyterFrontEnd,
-    workspaces: WorkspaceModel,
+    workspaces: IWorkspaceSelection,
     notebooks: INotebookTracker,
     settingRegistry: ISettingRegistry | null,
     palette: ICommandPalette | null,

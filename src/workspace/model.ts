@@ -13,6 +13,7 @@ import {
 } from '../api/types';
 import { classifyHandshake, Handshake } from '../api/version';
 import { Loadable } from '../ui/loadable';
+import { IWorkspaceSelection } from './selection';
 
 /**
  * What the panel shows about the server part: loading first, then the handshake's outcome.
@@ -44,7 +45,7 @@ export interface IEditorState {
 /**
  * State of the workspace panel. Holds no DOM; the panel renders it.
  */
-export class WorkspaceModel {
+export class WorkspaceModel implements IWorkspaceSelection {
   constructor(options: WorkspaceModel.IOptions) {
     this._client = options.client;
     this._frontendVersion = options.frontendVersion;
@@ -155,10 +156,7 @@ export class WorkspaceModel {
       this._runs = { kind: 'loading' };
       this._changed.emit();
     }
-    const client = new MlflowClient({
-      serverSettings: this._client.serverSettings,
-      workspaceId: workspace.id
-    });
+    const client = this.mlflow(workspace.id);
     try {
       const found = await client.getExperimentByName(experiment);
       const value = found
@@ -270,6 +268,24 @@ export class WorkspaceModel {
    *
    * @param id - the workspace id
    */
+  workspaceFor(linkedId: string | null | undefined): IWorkspace | null {
+    const list =
+      this._workspaces.kind === 'ready' ? this._workspaces.value : [];
+    return list.find(w => w.id === linkedId) ?? this.selected;
+  }
+
+  mlflow(workspaceId: string): MlflowClient {
+    let client = this._mlflowClients.get(workspaceId);
+    if (!client) {
+      client = new MlflowClient({
+        serverSettings: this._client.serverSettings,
+        workspaceId
+      });
+      this._mlflowClients.set(workspaceId, client);
+    }
+    return client;
+  }
+
   select(id: string): void {
     if (id !== this.selectedId) {
       this._selectedId = id;
@@ -459,6 +475,7 @@ export class WorkspaceModel {
   }
 
   private _client: WorkspaceClient;
+  private _mlflowClients = new Map<string, MlflowClient>();
   private _frontendVersion: string;
   private _status: ServerStatus = { kind: 'loading' };
   private _workspaces: Loadable<IWorkspace[]> = { kind: 'loading' };
