@@ -4,7 +4,7 @@ Other targets (Azure managed endpoints, Kubernetes, ...) have no Python side: th
 generated in TypeScript and run in the user's kernel. See ``targets.py``.
 """
 
-from .local import DeployError, LocalDeployments
+from .local import LocalDeployments
 from .targets import TARGETS, target_for
 
-__all__ = ["TARGETS", "DeployError", "LocalDeployments", "target_for"]
+__all__ = ["TARGETS", "LocalDeployments", "target_for"]

@@ -41,8 +41,8 @@ from dataclasses import dataclass, field, fields
 
 from tornado.httpclient import AsyncHTTPClient
 
-from ..handlers.base import WorkspaceError
-from ..handlers.bridge import kernel_env
+from ..bridge import kernel_env
+from ..errors import UserError
 from ..local.redact import redact
 from ..processes import ProcessFailed, ProcessSpec, Supervisor, procinfo
 
@@ -203,14 +203,6 @@ done()
 """
 
 
-class DeployError(WorkspaceError):
-    """A failed deployment: ``details`` (deployment, log, preflight) go into the error body."""
-
-    def __init__(self, message, *, status, reason, details=None):
-        super().__init__(message, status=status, reason=reason)
-        self.details = dict(details or {})
-
-
 @dataclass
 class _Record:
     """One deployment; everything but the runtime fields is saved in deployments.json."""
@@ -321,9 +313,9 @@ class LocalDeployments:
         preflight=True,
         wait=True,
     ) -> dict:
-        """Start a deployment; with ``wait`` return once it is ready or raise DeployError."""
+        """Start a deployment; with ``wait`` return once it is ready or raise UserError."""
         if self._closing:
-            raise WorkspaceError("Jupyter is shutting down", status=503, reason="shutting_down")
+            raise UserError("Jupyter is shutting down", status=503, reason="shutting_down")
         model_uri = _check_uri(model_uri)
         python = self._check_python(python)
         name = _check_name(name, model_uri)
@@ -488,10 +480,10 @@ class LocalDeployments:
         """
         record = self._record(deployment_id)
         if any(c in content_type for c in "\r\n\0"):
-            raise WorkspaceError("Bad Content-Type", status=400, reason="bad_request")
+            raise UserError("Bad Content-Type", status=400, reason="bad_request")
         state = self._public(record)["state"]
         if state != "ready" or not record.port:
-            raise WorkspaceError(
+            raise UserError(
                 f"The deployment {record.name!r} is not ready (state: {state})",
                 status=409,
                 reason="not_ready",
@@ -501,7 +493,7 @@ class LocalDeployments:
                 record.port, "/invocations", body, content_type, self.request_timeout
             )
         except asyncio.TimeoutError:
-            raise WorkspaceError(
+            raise UserError(
                 f"The scoring server of {record.name!r} did not answer within "
                 f"{self.request_timeout:g} s",
                 status=504,
@@ -509,7 +501,7 @@ class LocalDeployments:
             ) from None
         except (OSError, ValueError, asyncio.IncompleteReadError) as error:
             detail = getattr(error, "strerror", None) or str(error) or type(error).__name__
-            raise WorkspaceError(
+            raise UserError(
                 f"The scoring server of {record.name!r} did not answer ({detail})",
                 status=502,
                 reason="scoring_unreachable",
@@ -520,7 +512,7 @@ class LocalDeployments:
     def _record(self, deployment_id: str) -> _Record:
         record = self._records.get(deployment_id)
         if record is None:
-            raise WorkspaceError(
+            raise UserError(
                 "There is no deployment with this id", status=404, reason="unknown_deployment"
             )
         return record
@@ -558,10 +550,10 @@ class LocalDeployments:
             "preflight": record.preflight,
         }
 
-    def _failure(self, record: _Record) -> DeployError:
+    def _failure(self, record: _Record) -> UserError:
         public = self._public(record)
         if public["state"] == "stopped":
-            return DeployError(
+            return UserError(
                 "The deployment was stopped before it was ready",
                 status=409,
                 reason="stopped",
@@ -569,7 +561,7 @@ class LocalDeployments:
             )
         preflight_failed = record.preflight is not None and not record.preflight.get("ok")
         in_use = record.message.startswith("Port ") and "in use" in record.message
-        return DeployError(
+        return UserError(
             public["message"] or f"The deployment ended in state {public['state']}",
             status=422 if preflight_failed else 409 if in_use else 503,
             reason="preflight_failed" if preflight_failed else
@@ -581,21 +573,21 @@ class LocalDeployments:
         """The workspace the model is in: by id, else by the kernel's tracking URI, else default."""
         if workspace_id is not None:
             if not isinstance(workspace_id, str) or not workspace_id:
-                raise WorkspaceError(
+                raise UserError(
                     "The workspace must be an id (a string)", status=400, reason="bad_request"
                 )
             return await self._resolve(workspace_id)
         workspaces = self._registry.list()
         if tracking_uri:
             if not isinstance(tracking_uri, str):
-                raise WorkspaceError(
+                raise UserError(
                     "The tracking URI must be a string", status=400, reason="bad_request"
                 )
             wanted = tracking_uri.rstrip("/")
             for ws in workspaces:
                 if wanted in {(ws.tracking_uri or "").rstrip("/"), (ws.url or "").rstrip("/")}:
                     return await self._resolve(ws.id)
-            raise WorkspaceError(
+            raise UserError(
                 "MLflow in this kernel points at a tracking server that is not one of this "
                 "Jupyter server's workspaces; pass workspace=<id>.",
                 status=400,
@@ -606,11 +598,11 @@ class LocalDeployments:
     def _check_python(self, python) -> str:
         python = python or self.python
         if not isinstance(python, str) or not os.path.isabs(python):
-            raise WorkspaceError(
+            raise UserError(
                 "The interpreter must be an absolute path", status=400, reason="bad_python"
             )
         if not (os.path.isfile(python) and os.access(python, os.X_OK)):
-            raise WorkspaceError(
+            raise UserError(
                 f"The interpreter {python} does not exist or cannot be run",
                 status=400,
                 reason="bad_python",
@@ -719,13 +711,13 @@ class LocalDeployments:
             if record.port == port and self._public(record)["state"] in (
                 "validating", "starting", "ready", "restarting"
             ):  # fmt: skip
-                raise WorkspaceError(
+                raise UserError(
                     f"Port {port} is used by the deployment {record.name!r}",
                     status=409,
                     reason="port_in_use",
                 )
         if not _port_free(port):
-            raise WorkspaceError(
+            raise UserError(
                 f"Port {port} is in use by another program; choose another port or leave it "
                 "empty to pick a free one.",
                 status=409,
@@ -965,14 +957,14 @@ def _verdict(answer: dict) -> dict:
 
 def _check_uri(model_uri) -> str:
     if not isinstance(model_uri, str) or not model_uri.strip():
-        raise WorkspaceError("A model URI is required", status=400, reason="bad_model_uri")
+        raise UserError("A model URI is required", status=400, reason="bad_model_uri")
     model_uri = model_uri.strip()
     if (
         len(model_uri) > MAX_URI
         or model_uri.startswith("-")
         or any(ord(c) < 32 or ord(c) == 127 for c in model_uri)
     ):
-        raise WorkspaceError(
+        raise UserError(
             "This is not a model URI (runs:/…, models:/… or a path)",
             status=400,
             reason="bad_model_uri",
@@ -984,7 +976,7 @@ def _check_name(name, model_uri: str) -> str:
     if name is None or name == "":
         return model_uri.rstrip("/").rsplit("/", 1)[-1][:MAX_NAME] or "model"
     if not isinstance(name, str) or len(name) > MAX_NAME or any(ord(c) < 32 for c in name):
-        raise WorkspaceError(
+        raise UserError(
             f"The name must be text of at most {MAX_NAME} characters",
             status=400,
             reason="bad_name",
@@ -996,7 +988,7 @@ def _check_port(port):
     if port is None:
         return None
     if isinstance(port, bool) or not isinstance(port, int) or not 1024 <= port <= 65535:
-        raise WorkspaceError(
+        raise UserError(
             "The port must be a number from 1024 to 65535", status=400, reason="bad_port"
         )
     return port

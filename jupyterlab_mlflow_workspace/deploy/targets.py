@@ -7,7 +7,7 @@ TypeScript that run in the user's kernel with the user's credentials, so the ser
 
 from __future__ import annotations
 
-from ..handlers.base import WorkspaceError
+from ..errors import UserError
 
 # name → attribute of the extension app holding the manager
 TARGETS = {"local": "deployments"}
@@ -19,7 +19,7 @@ def target_for(ext, name) -> object:
     manager = getattr(ext, attribute, None) if attribute else None
     if manager is None:
         known = ", ".join(sorted(TARGETS))
-        raise WorkspaceError(
+        raise UserError(
             f"Unknown deployment target {name!r}: the server part deploys only to {known}; "
             "other targets run as generated cells in the notebook.",
             status=400,

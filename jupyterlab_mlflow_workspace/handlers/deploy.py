@@ -13,48 +13,23 @@ proven by the bridge key of the 0600 runtime file (as for the bridge route): a p
 browser would let it run any binary. Without the key the server's own interpreter serves.
 """
 
-import hmac
-import json
-
 import tornado
 
-from ..bridge import KEY_HEADER
-from ..deploy.local import DeployError
+from ..bridge import KEY_HEADER, require_key
 from ..deploy.targets import TARGETS, target_for
-from .base import WorkspaceError, WorkspaceHandler
+from ..errors import UserError
+from .base import ExtensionHandler
 
 SOURCE_HEADER = "X-MLflow-Workspace-Source"  # "scoring-server" on answers of the model itself
 _CONTENT_TYPES = ("application/json", "text/csv")
 
 
-class _DeployHandler(WorkspaceHandler):
-    def write_error(self, status_code, **kwargs):
-        exc_info = kwargs.get("exc_info")
-        error = exc_info[1] if exc_info else None
-        if isinstance(error, DeployError):
-            # The one error shape, plus the deployment and its log tail for the panel.
-            self.set_status(error.status)
-            self.set_header("Content-Type", "application/json")
-            payload = {"message": error.message, "reason": error.reason, **error.details}
-            self.finish(json.dumps(payload))
-            return
-        super().write_error(status_code, **kwargs)
-
+class _DeployHandler(ExtensionHandler):
     def _from_kernel(self) -> bool:
         """True with a valid bridge key; a wrong key is refused, none means the browser."""
-        given = self.request.headers.get(KEY_HEADER)
-        if given is None:
+        if self.request.headers.get(KEY_HEADER) is None:
             return False
-        bridge = getattr(self.ext, "bridge", None)
-        expected = getattr(bridge, "key", "") if bridge is not None else ""
-        if (
-            not given
-            or not expected
-            or not hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8"))
-        ):
-            raise WorkspaceError(
-                "The bridge key is missing or wrong", status=403, reason="bridge_key"
-            )
+        require_key(self.request.headers, getattr(self.ext, "bridge", None))
         return True
 
     def _request(self) -> tuple[object, dict]:
@@ -63,7 +38,7 @@ class _DeployHandler(WorkspaceHandler):
         manager = target_for(self.ext, body.get("target", "local"))
         python = body.get("python")
         if python is not None and not self._from_kernel():
-            raise WorkspaceError(
+            raise UserError(
                 "The interpreter can only be chosen by a kernel of this server (through "
                 "jupyterlab_mlflow_workspace.deploy_local); the browser deploys with the "
                 "server's own interpreter.",
@@ -93,9 +68,7 @@ class DeploymentsHandler(_DeployHandler):
         manager, kwargs = self._request()
         for flag in ("preflight", "wait"):
             if flag in kwargs and not isinstance(kwargs[flag], bool):
-                raise WorkspaceError(
-                    f"{flag} must be true or false", status=400, reason="bad_request"
-                )
+                raise UserError(f"{flag} must be true or false", status=400, reason="bad_request")
         wait = kwargs.get("wait", True)
         deployment = await manager.deploy(**kwargs)
         self.write_json(deployment, status=200 if wait else 202)
@@ -126,9 +99,7 @@ class DeploymentLogHandler(_DeployHandler):
         try:
             lines = int(self.get_query_argument("lines", "200"))
         except ValueError:
-            raise WorkspaceError(
-                "lines must be a number", status=400, reason="bad_request"
-            ) from None
+            raise UserError("lines must be a number", status=400, reason="bad_request") from None
         deployments = self.ext.deployments
         self.write_json({"id": deployment_id, "log": deployments.log_tail(deployment_id, lines)})
 
@@ -139,7 +110,7 @@ class DeploymentInvocationsHandler(_DeployHandler):
         self.ext.deployments.get(deployment_id)  # a 404 first for an unknown deployment
         content_type = self.request.headers.get("Content-Type") or "application/json"
         if content_type.split(";", 1)[0].strip().lower() not in _CONTENT_TYPES:
-            raise WorkspaceError(
+            raise UserError(
                 "Send application/json (or text/csv) to the scoring server",
                 status=415,
                 reason="unsupported_media_type",

@@ -3,13 +3,13 @@
 import tornado
 
 from .. import __version__
-from .base import WorkspaceHandler
+from .base import ExtensionHandler
 
 # Capabilities this server part offers; the browser enables features by name, not by version.
 FEATURES = ["info", "workspaces", "local", "proxy", "bridge", "deployments"]
 
 
-class InfoHandler(WorkspaceHandler):
+class InfoHandler(ExtensionHandler):
     @tornado.web.authenticated
     def get(self):
         self.write_json({"version": __version__, "features": FEATURES})

@@ -2,24 +2,25 @@
 
 import tornado
 
-from .base import WorkspaceError, WorkspaceHandler
+from ..errors import UserError
+from .base import ExtensionHandler
 
 ACTIONS = ("start", "stop", "restart", "upgrade")
 
 
-class LocalStatusHandler(WorkspaceHandler):
+class LocalStatusHandler(ExtensionHandler):
     @tornado.web.authenticated
     def get(self):
         local = self.ext.local
         self.write_json({**local.status(), "log": local.logs(200)})
 
 
-class LocalActionHandler(WorkspaceHandler):
+class LocalActionHandler(ExtensionHandler):
     @tornado.web.authenticated
     async def post(self, action):
         local = self.ext.local
         if action not in ACTIONS:
-            raise WorkspaceError(f"Unknown action {action!r}", status=404, reason="unknown_action")
+            raise UserError(f"Unknown action {action!r}", status=404, reason="unknown_action")
         extra = {}
         if action == "start":
             await local.ensure_started()

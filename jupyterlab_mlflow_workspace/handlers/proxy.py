@@ -10,13 +10,14 @@ import re
 
 import tornado
 
+from ..errors import UserError
 from ..tracking.allowlist import check_allowed, normalise
-from .base import WorkspaceError, WorkspaceHandler
+from .base import ExtensionHandler
 
 _RAW_PATH = re.compile(r"/mlflow-workspace/api/workspaces/[^/]+/mlflow/(.*)$")
 
 
-class ProxyHandler(WorkspaceHandler):
+class ProxyHandler(ExtensionHandler):
     @tornado.web.authenticated
     async def get(self, workspace_id, _path):
         await self._forward("GET", workspace_id)
@@ -43,7 +44,7 @@ class ProxyHandler(WorkspaceHandler):
         if response.code in (401, 403) and not _is_json(response.headers):
             # Auth layers (MLflow's basic-auth app, reverse proxies) answer in plain text or
             # HTML; give the browser the one error shape with words a user understands.
-            raise WorkspaceError(
+            raise UserError(
                 _AUTH_MESSAGES[response.code],
                 status=response.code,
                 reason="unauthorized" if response.code == 401 else "forbidden",
@@ -54,7 +55,7 @@ class ProxyHandler(WorkspaceHandler):
             # would be a page the tracking server wrote. The status stays (a 404 still means
             # "this server lacks the route").
             kind = response.headers.get("Content-Type", "").split(";")[0].strip()
-            raise WorkspaceError(
+            raise UserError(
                 f"The tracking server answered {response.code} with "
                 f"{kind or 'an untyped body'}, not MLflow's JSON. Check the workspace URL.",
                 status=response.code if response.code >= 400 else 502,

@@ -3,10 +3,10 @@
 import tornado
 
 from ..tracking.probe import probe
-from .base import WorkspaceHandler
+from .base import ExtensionHandler
 
 
-class WorkspacesHandler(WorkspaceHandler):
+class WorkspacesHandler(ExtensionHandler):
     @tornado.web.authenticated
     def get(self):
         self.write_json({"workspaces": [w.public() for w in self.ext.registry.list()]})
@@ -18,7 +18,7 @@ class WorkspacesHandler(WorkspaceHandler):
         self.write_json(workspace.public(), status=201)
 
 
-class WorkspaceHandlerById(WorkspaceHandler):
+class WorkspaceHandlerById(ExtensionHandler):
     @tornado.web.authenticated
     def put(self, workspace_id):
         self.ext.registry.editable(workspace_id)
@@ -33,7 +33,7 @@ class WorkspaceHandlerById(WorkspaceHandler):
         self.finish()
 
 
-class TestConnectionHandler(WorkspaceHandler):
+class TestConnectionHandler(ExtensionHandler):
     @tornado.web.authenticated
     async def post(self, workspace_id):
         workspace = await self.ext.resolve_workspace(workspace_id)

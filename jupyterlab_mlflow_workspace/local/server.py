@@ -16,7 +16,7 @@ from importlib import metadata
 
 from tornado.httpclient import AsyncHTTPClient
 
-from ..handlers.base import WorkspaceError
+from ..errors import UserError
 from ..processes import ProcessFailed, ProcessSpec, Supervisor
 from .folder_lock import FolderInUse, FolderLock
 from .redact import redact
@@ -80,7 +80,7 @@ class LocalMlflowServer:
     # --- actions -------------------------------------------------------------------------------
 
     async def ensure_started(self) -> str:
-        """Start the server if needed and return its URL; raise WorkspaceError with the reason."""
+        """Start the server if needed and return its URL; raise UserError with the reason."""
         if self.url:
             return self.url
         async with self._starting:
@@ -115,7 +115,7 @@ class LocalMlflowServer:
         output, _ = await process.communicate()
         if process.returncode != 0:
             text = redact(output.decode("utf-8", "replace"))[-2000:]
-            raise WorkspaceError(
+            raise UserError(
                 f"mlflow db upgrade failed:\n{text}", status=500, reason="upgrade_failed"
             )
         return {"backup": backup}
@@ -133,7 +133,7 @@ class LocalMlflowServer:
                 "MLflow is not installed in the environment that runs Jupyter. "
                 "Run: pip install mlflow  (then restart Jupyter)"
             )
-            raise WorkspaceError(self._message, status=503, reason="mlflow_missing")
+            raise UserError(self._message, status=503, reason="mlflow_missing")
         os.makedirs(os.path.join(self.local_dir, "artifacts"), mode=0o700, exist_ok=True)
         try:
             self._lock.acquire()
@@ -141,7 +141,7 @@ class LocalMlflowServer:
         except FolderInUse as error:
             self._blocked = True
             self._message = str(error)
-            raise WorkspaceError(self._message, status=409, reason="folder_in_use") from None
+            raise UserError(self._message, status=409, reason="folder_in_use") from None
         port = self._choose_port()
         spec = ProcessSpec(
             name=PROCESS_NAME,
@@ -158,7 +158,7 @@ class LocalMlflowServer:
         except ProcessFailed as error:
             self._lock.release()
             self._message = error.message
-            raise WorkspaceError(
+            raise UserError(
                 f"The local MLflow server did not start: {error.message}",
                 status=503,
                 reason="local_failed",

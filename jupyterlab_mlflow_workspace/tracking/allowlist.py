@@ -7,7 +7,7 @@ Paths are relative to the workspace's tracking URL (which may carry a path prefi
 
 import re
 
-from ..handlers.base import WorkspaceError
+from ..errors import UserError
 
 _READ = "GET"
 _WRITE = "POST"
@@ -74,15 +74,15 @@ def check_allowed(method: str, path: str) -> str:
             p == "{}" or p == q for p, q in zip(pattern_parts, parts, strict=True)
         ):
             return pattern
-    raise WorkspaceError(
+    raise UserError(
         f"{method} {path} is not an MLflow endpoint this extension uses",
         status=403,
         reason="not_allowed",
     )
 
 
-def _refused() -> WorkspaceError:
-    return WorkspaceError(
+def _refused() -> UserError:
+    return UserError(
         "The MLflow path is malformed (empty, encoded or traversing segments are refused)",
         status=400,
         reason="bad_path",

@@ -6,7 +6,7 @@ search proves both the address and the credentials.
 
 import json
 
-from ..handlers.base import WorkspaceError
+from ..errors import UserError
 from ..workspaces.model import Workspace
 from .upstream import Upstream
 
@@ -19,7 +19,7 @@ async def probe(upstream: Upstream, workspace: Workspace, *, timeout: float = 10
         response = await upstream.fetch(
             workspace, "GET", PROBE_PATH, query="max_results=1", timeout=timeout
         )
-    except WorkspaceError as error:
+    except UserError as error:
         return _result(False, error.reason, error.message, error.status)
     if response.code == 401:
         return _result(False, "unauthorized", "Wrong credentials: the server answered 401.", 401)
@@ -62,7 +62,7 @@ async def _version(upstream: Upstream, workspace: Workspace, timeout: float) -> 
     # /version is optional (some hosted servers lack it); only a short plain version string counts.
     try:
         response = await upstream.fetch(workspace, "GET", "version", timeout=timeout)
-    except WorkspaceError:
+    except UserError:
         return None
     text = (response.body or b"").decode("utf-8", "replace").strip()
     if response.code == 200 and 0 < len(text) <= 40 and text[0].isdigit():

@@ -14,7 +14,7 @@ from tornado.netutil import DefaultLoopResolver, Resolver
 class CheckingResolver(Resolver):
     """Resolve with the default resolver, then refuse the whole answer if any address is refused.
 
-    ``check(host, address, port)`` raises WorkspaceError for a refused address; the error reaches
+    ``check(host, address, port)`` raises UserError for a refused address; the error reaches
     ``AsyncHTTPClient.fetch`` unchanged, so the user sees the same sentence as a pre-check gives.
     """
 

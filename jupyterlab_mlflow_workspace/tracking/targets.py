@@ -10,7 +10,7 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit, urlunsplit
 
-from ..handlers.base import WorkspaceError
+from ..errors import UserError
 
 _METADATA = {
     ipaddress.ip_address(a)
@@ -62,9 +62,9 @@ def parse_url(url: str):
         parts = urlsplit(url)
         port = parts.port
     except ValueError as error:
-        raise WorkspaceError(f"Not a valid URL: {error}", status=400, reason="bad_url") from None
+        raise UserError(f"Not a valid URL: {error}", status=400, reason="bad_url") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise WorkspaceError(
+        raise UserError(
             "The tracking URL must start with http:// or https:// and name a host",
             status=400,
             reason="bad_url",
@@ -79,13 +79,13 @@ def parse_url(url: str):
     ):
         # Why: the proxy appends MLflow paths; a query or fragment would swallow them and
         # reach routes outside the allowlist.
-        raise WorkspaceError(
+        raise UserError(
             "The tracking URL must not contain a query (?), fragment (#), parameters (;) or backslash",
             status=400,
             reason="bad_url",
         )
     if parts.username or parts.password or "@" in parts.netloc:
-        raise WorkspaceError(
+        raise UserError(
             "The URL carries credentials; remove them and use the token or username/password fields below",
             status=400,
             reason="credentials_in_url",
@@ -125,7 +125,7 @@ def _ports(jupyter_port) -> set[int]:
 
 
 def check_address(address: str, port: int, *, allow_link_local: bool, jupyter_port) -> None:
-    """Raise a 403 WorkspaceError when connecting to ``address``:``port`` must not happen.
+    """Raise a 403 UserError when connecting to ``address``:``port`` must not happen.
 
     ``jupyter_port`` is the port (or ports, or a function giving them) this Jupyter server
     listens on, read at request time.
@@ -135,20 +135,20 @@ def check_address(address: str, port: int, *, allow_link_local: bool, jupyter_po
     if refused in ("unspecified", "multicast", "reserved") and not (
         refused == "unspecified" and port in _ports(jupyter_port)
     ):
-        raise WorkspaceError(
+        raise UserError(
             f"The URL points at a {refused} address, which is refused",
             status=403,
             reason="forbidden_host",
         )
     if not allow_link_local and refused in ("link_local", "metadata"):
-        raise WorkspaceError(
+        raise UserError(
             "Link-local and cloud metadata addresses are refused (an admin can allow them "
             "with c.MlflowWorkspaceApp.allow_link_local = True)",
             status=403,
             reason="forbidden_host",
         )
     if port in _ports(jupyter_port) and owns_address(ip):
-        raise WorkspaceError(
+        raise UserError(
             "The URL points at this Jupyter server itself, which is refused",
             status=403,
             reason="forbidden_host",
@@ -156,7 +156,7 @@ def check_address(address: str, port: int, *, allow_link_local: bool, jupyter_po
 
 
 async def check_target(url: str, *, allow_link_local: bool, jupyter_port) -> None:
-    """Raise a 403 WorkspaceError when ``url`` points somewhere the proxy must not go.
+    """Raise a 403 UserError when ``url`` points somewhere the proxy must not go.
 
     A pre-check for a clear answer before anything is sent; the proxy's clients check again
     at connect time (tracking/resolver.py), which is what closes DNS rebinding.

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest, HTTPResponse
 from tornado.simple_httpclient import HTTPStreamClosedError, HTTPTimeoutError
 
-from ..handlers.base import WorkspaceError
+from ..errors import UserError
 from ..workspaces.model import Workspace
 from .resolver import CheckingResolver
 from .targets import check_address, parse_url, upstream_url
@@ -77,12 +77,12 @@ class Upstream:
         content_type: str | None = None,
         timeout: float | None = None,
     ) -> HTTPResponse:
-        """Send one request to ``workspace``'s tracking server; raise WorkspaceError on failure.
+        """Send one request to ``workspace``'s tracking server; raise UserError on failure.
 
         HTTP error statuses are returned, not raised: MLflow's own error body is the message.
         """
         if not workspace.url:
-            raise WorkspaceError(
+            raise UserError(
                 "This workspace has no tracking server address to browse",
                 status=409,
                 reason="not_browsable",
@@ -122,7 +122,7 @@ class Upstream:
                 response = await self._client.fetch(request, raise_error=False)
             except Exception as error:  # noqa: BLE001 - every transport failure gets one message
                 if over:
-                    raise WorkspaceError(
+                    raise UserError(
                         f"The tracking server's answer is larger than the proxy's limit of "
                         f"{self.max_json_bytes} bytes (c.MlflowWorkspaceApp.max_json_bytes)",
                         status=502,
@@ -133,7 +133,7 @@ class Upstream:
             raise classify_transport_error(response.error, workspace.url)
         if 300 <= response.code < 400:
             location = response.headers.get("Location", "")
-            raise WorkspaceError(
+            raise UserError(
                 f"The tracking server answered with a redirect ({response.code}) to {location!r}; "
                 "redirects are not followed. Use the final address as the workspace URL.",
                 status=502,
@@ -169,7 +169,7 @@ class _Gate:
         try:
             await asyncio.wait_for(self._semaphore.acquire(), self._wait)
         except asyncio.TimeoutError:
-            raise WorkspaceError(
+            raise UserError(
                 f"{self._url} is still busy with earlier requests from this Jupyter server "
                 f"(waited {self._wait:g} s); try again when it answers",
                 status=503,
@@ -180,27 +180,27 @@ class _Gate:
         self._semaphore.release()
 
 
-def classify_transport_error(error: BaseException, url: str) -> WorkspaceError:
+def classify_transport_error(error: BaseException, url: str) -> UserError:
     """Turn a failure below HTTP into one plain sentence and a reason the UI can branch on."""
-    if isinstance(error, WorkspaceError):
+    if isinstance(error, UserError):
         return error  # a refusal from the checking resolver: already in the user's words
     cause = error
     if isinstance(error, HTTPClientError) and error.code == 599 and error.__cause__ is not None:
         cause = error.__cause__
     if isinstance(cause, HTTPTimeoutError) or "Timeout" in type(cause).__name__:
-        return WorkspaceError(f"Timed out waiting for {url}", status=504, reason="timeout")
+        return UserError(f"Timed out waiting for {url}", status=504, reason="timeout")
     if isinstance(cause, socket.gaierror):
-        return WorkspaceError(
+        return UserError(
             f"The host name in {url} could not be resolved (DNS failure)", status=502, reason="dns"
         )
     if isinstance(cause, ConnectionRefusedError):
-        return WorkspaceError(
+        return UserError(
             f"Connection refused by {url}: nothing is listening there", status=502, reason="refused"
         )
     if isinstance(cause, ssl.SSLError):
-        return WorkspaceError(f"TLS error talking to {url}: {cause}", status=502, reason="tls")
+        return UserError(f"TLS error talking to {url}: {cause}", status=502, reason="tls")
     if isinstance(cause, HTTPStreamClosedError):
-        return WorkspaceError(f"{url} closed the connection", status=502, reason="closed")
-    return WorkspaceError(
+        return UserError(f"{url} closed the connection", status=502, reason="closed")
+    return UserError(
         f"Could not reach {url}: {type(cause).__name__}", status=502, reason="unreachable"
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from ..handlers.base import WorkspaceError
+from ..errors import UserError
 from .model import Credentials, Workspace
 
 LOCAL_ID = "local"
@@ -59,7 +59,7 @@ class WorkspaceRegistry:
         """Raise unless ``workspace_id`` is a user workspace (not environment, local or admin)."""
         workspace = self.get(workspace_id)
         if workspace.read_only:
-            raise WorkspaceError(
+            raise UserError(
                 f"The workspace {workspace.name!r} is provided by the server and cannot be changed here",
                 status=409,
                 reason="read_only",
@@ -69,7 +69,7 @@ class WorkspaceRegistry:
         for workspace in self.list():
             if workspace.id == workspace_id:
                 return workspace
-        raise WorkspaceError(
+        raise UserError(
             "There is no workspace with this id", status=404, reason="unknown_workspace"
         )
 

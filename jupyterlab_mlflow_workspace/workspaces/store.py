@@ -15,7 +15,7 @@ import tempfile
 import threading
 import uuid
 
-from ..handlers.base import WorkspaceError
+from ..errors import UserError
 from .model import Credentials, Workspace
 
 SCHEMA_VERSION = 2
@@ -105,13 +105,13 @@ class WorkspaceStore:
         except FileNotFoundError:
             return {}
         except OSError as error:
-            raise WorkspaceError(
+            raise UserError(
                 f"Cannot read {path}: {error.strerror}", status=500, reason="store"
             ) from None
         with os.fdopen(fd) as handle:
             mode = os.fstat(handle.fileno()).st_mode
             if check_private and mode & (stat.S_IRWXG | stat.S_IRWXO):
-                raise WorkspaceError(
+                raise UserError(
                     f"Refusing to read {path}: other users can access it. Run: chmod 600 {path}",
                     status=500,
                     reason="unsafe_permissions",
@@ -119,9 +119,7 @@ class WorkspaceStore:
             try:
                 return json.load(handle)
             except ValueError:
-                raise WorkspaceError(
-                    f"{path} is not valid JSON", status=500, reason="store"
-                ) from None
+                raise UserError(f"{path} is not valid JSON", status=500, reason="store") from None
 
     def _write(self, path: str, payload) -> None:
         os.makedirs(self.folder, mode=0o700, exist_ok=True)
@@ -149,7 +147,7 @@ def migrate(data: dict) -> dict:
         return {"schema_version": SCHEMA_VERSION, "workspaces": []}
     version = data.get("schema_version", 1)
     if version > SCHEMA_VERSION:
-        raise WorkspaceError(
+        raise UserError(
             "The workspaces file was written by a newer version of the extension; upgrade it",
             status=500,
             reason="store_too_new",
@@ -168,9 +166,7 @@ def _find(profiles: list[dict], workspace_id: str) -> int:
     for index, profile in enumerate(profiles):
         if profile["id"] == workspace_id:
             return index
-    raise WorkspaceError(
-        "There is no workspace with this id", status=404, reason="unknown_workspace"
-    )
+    raise UserError("There is no workspace with this id", status=404, reason="unknown_workspace")
 
 
 def _new_id(name: str) -> str:
@@ -185,10 +181,10 @@ def _clean(fields: dict, previous: dict | None) -> dict:
     merged = {**(previous or {}), **{k: v for k, v in fields.items() if v is not None}}
     kind = merged.get("kind", "mlflow")
     if kind not in ("mlflow", "azureml"):
-        raise WorkspaceError("kind must be 'mlflow' or 'azureml'", status=400, reason="invalid")
+        raise UserError("kind must be 'mlflow' or 'azureml'", status=400, reason="invalid")
     name = str(merged.get("name", "")).strip()
     if not name or len(name) > 100:
-        raise WorkspaceError(
+        raise UserError(
             "Give the workspace a name (at most 100 characters)", status=400, reason="invalid"
         )
     profile = {"kind": kind, "name": name}
@@ -198,7 +194,7 @@ def _clean(fields: dict, previous: dict | None) -> dict:
         profile["url"] = url
         mlflow_workspace = str(merged.get("mlflow_workspace") or "").strip() or None
         if mlflow_workspace and not _WORKSPACE_NAME.match(mlflow_workspace):
-            raise WorkspaceError(
+            raise UserError(
                 "The MLflow workspace name may use letters, digits, '.', '_' and '-' only",
                 status=400,
                 reason="invalid",
@@ -209,7 +205,7 @@ def _clean(fields: dict, previous: dict | None) -> dict:
         for key in _AZURE_FIELDS:
             value = str(merged.get(key) or "").strip()
             if not value and key != "tenant_id":
-                raise WorkspaceError(
+                raise UserError(
                     f"{key} is required for an Azure ML workspace", status=400, reason="invalid"
                 )
             profile[key] = value or None

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from jupyterlab_mlflow_workspace.handlers.base import WorkspaceError
+from jupyterlab_mlflow_workspace.errors import UserError
 from jupyterlab_mlflow_workspace.tracking.allowlist import ALLOWED, check_allowed, normalise
 
 CLIENT = pathlib.Path(__file__).resolve().parents[2] / "src" / "api" / "mlflowClient.ts"
@@ -41,7 +41,7 @@ def test_the_allowlist_is_exactly_what_the_browser_client_calls():
     ],
 )
 def test_malformed_paths_are_refused_with_400(raw):
-    with pytest.raises(WorkspaceError) as caught:
+    with pytest.raises(UserError) as caught:
         normalise(raw)
     assert caught.value.status == 400
 
@@ -87,6 +87,6 @@ def test_endpoints_the_extension_uses_pass(method, path):
     ],
 )
 def test_everything_else_is_refused_with_403(method, path):
-    with pytest.raises(WorkspaceError) as caught:
+    with pytest.raises(UserError) as caught:
         check_allowed(method, normalise(path))
     assert caught.value.status == 403

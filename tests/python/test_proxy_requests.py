@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 from tornado.httpclient import AsyncHTTPClient
 
-from jupyterlab_mlflow_workspace.handlers.base import WorkspaceError
+from jupyterlab_mlflow_workspace.errors import UserError
 from jupyterlab_mlflow_workspace.tracking.targets import check_address, owns_address
 
 NS = "mlflow-workspace/api/workspaces"
@@ -121,7 +121,7 @@ def test_every_local_address_at_jupyters_port_is_this_jupyter_server():
     addresses += _local_interface_addresses()
     for address in addresses:
         assert owns_address(address), address
-        with pytest.raises(WorkspaceError) as caught:
+        with pytest.raises(UserError) as caught:
             check_address(address, 8888, allow_link_local=False, jupyter_port=lambda: {8888})
         assert caught.value.reason == "forbidden_host", address
         assert "this Jupyter server" in caught.value.message, address

@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from jupyterlab_mlflow_workspace.handlers.base import WorkspaceError
+from jupyterlab_mlflow_workspace.errors import UserError
 from jupyterlab_mlflow_workspace.tracking.targets import check_target
 
 JUPYTER_PORT = 8841
@@ -13,7 +13,7 @@ JUPYTER_PORT = 8841
 def refused(url: str) -> str:
     try:
         asyncio.run(check_target(url, allow_link_local=False, jupyter_port=JUPYTER_PORT))
-    except WorkspaceError as error:
+    except UserError as error:
         return error.reason
     return ""
 
@@ -70,5 +70,5 @@ def test_upstream_url_is_built_from_parts():
     assert upstream_url("http://h:5000/p/", "api/2.0/mlflow/runs/get", "run_id=1") == (
         "http://h:5000/p/api/2.0/mlflow/runs/get?run_id=1"
     )
-    with pytest.raises(WorkspaceError):
+    with pytest.raises(UserError):
         upstream_url("http://h:5000/api/2.0/mlflow/users/get#", "api/2.0/mlflow/runs/get")
