@@ -2,7 +2,7 @@
 
 validate → deploy → status → stop, for ``LocalDeployments``:
 
-- **validate** (the pre-flight) runs ``<python> -c <script>`` with a timeout, in the interpreter
+- **validate** (the pre-flight) runs ``<python> preflight.py`` with a timeout, in the interpreter
   that will serve: it imports MLflow, reads the model's MLmodel and requirements from the
   workspace the model is in, imports the flavor's loader module, looks for the flavor's library,
   the model's pip requirements and the server executable MLflow will exec, and says what is
@@ -32,8 +32,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
-import socket
 import sys
 import tempfile
 import time
@@ -44,19 +42,19 @@ from tornado.httpclient import AsyncHTTPClient
 from ..bridge import kernel_env
 from ..errors import UserError
 from ..local.redact import redact
-from ..processes import ProcessFailed, ProcessSpec, Supervisor, procinfo
+from ..processes import ProcessFailed, ProcessSpec, Supervisor
+from ..processes.ports import free_port, kill_group, listener_in_group, port_free
+from . import preflight
+from .checks import cause_of, check_name, check_port, check_uri, last_attempt, verdict
+from .scoring import KeepAlive
 
 PREFIX = "deploy-"
 STATE_FILE = "deployments.json"
 ENV_MANAGER = "local"
 HOST = "127.0.0.1"
-MAX_URI = 4096
-MAX_NAME = 100
 LOG_LINES = 200
 PORT_ATTEMPTS = 3
-MARK = "@@MLFLOW_WORKSPACE_PREFLIGHT@@"
 _PORT_IN_USE = re.compile(r"(?i)address already in use|errno 98\b")
-_CAUSE = re.compile(r"^\s*(?:[A-Za-z_][\w.]*(?:Error|Exception|Exit)\b:?.*|ERROR:\s+\S.*)$")
 # Variables of Jupyter's own environment that must not reach the server of another interpreter
 # or another workspace: the workspace's own values (kernel_env) are added back.
 _DROPPED = (
@@ -65,142 +63,9 @@ _DROPPED = (
     "PYTHONHOME", "VIRTUAL_ENV", "__PYVENV_LAUNCHER__", "JUPYTER_MLFLOW_WORKSPACE_RUNTIME",
 )  # fmt: skip
 
-# Runs in the serving interpreter: python -c PREFLIGHT <model_uri> <jupyter pid>. Prints one line
-# MARK + JSON at the end; never raises.
-PREFLIGHT = r"""
-import json, os, shutil, sys
-MARK = "@@MLFLOW_WORKSPACE_PREFLIGHT@@"
-try:
-    import ctypes, signal
-    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: die with Jupyter
-except Exception:
-    pass
-if len(sys.argv) > 2 and os.getppid() != int(sys.argv[2]):
-    os._exit(3)
-uri = sys.argv[1]
-out = {"python": sys.executable, "python_version": "%d.%d.%d" % sys.version_info[:3],
-       "mlflow_version": None, "flavors": [], "loader_module": None, "missing": [],
-       "mismatched": [], "warnings": [], "error": None}
-LIBS = {"sklearn": ("sklearn", "scikit-learn"), "xgboost": ("xgboost", "xgboost"),
-        "lightgbm": ("lightgbm", "lightgbm"), "catboost": ("catboost", "catboost"),
-        "pytorch": ("torch", "torch"), "tensorflow": ("tensorflow", "tensorflow"),
-        "keras": ("keras", "keras"), "transformers": ("transformers", "transformers"),
-        "sentence_transformers": ("sentence_transformers", "sentence-transformers"),
-        "onnx": ("onnxruntime", "onnxruntime"), "statsmodels": ("statsmodels", "statsmodels"),
-        "prophet": ("prophet", "prophet"), "spacy": ("spacy", "spacy"), "h2o": ("h2o", "h2o"),
-        "spark": ("pyspark", "pyspark"), "paddle": ("paddle", "paddlepaddle"),
-        "pmdarima": ("pmdarima", "pmdarima"), "langchain": ("langchain", "langchain")}
-
-def first_line(error):
-    text = str(error).strip().splitlines()
-    return "%s: %s" % (type(error).__name__, (text[0] if text else "")[:500])
-
-def done():
-    print(MARK + json.dumps(out), flush=True)
-    sys.stdout.flush()
-    os._exit(0)
-
-try:
-    import mlflow
-    out["mlflow_version"] = getattr(mlflow, "__version__", None)
-except Exception as e:
-    out["missing"].append("mlflow")
-    out["error"] = "MLflow cannot be imported in this interpreter (%s)" % first_line(e)
-    done()
-try:
-    from mlflow.models import Model
-    model = Model.load(uri)
-except Exception as e:
-    out["error"] = "The model could not be read (%s)" % first_line(e)
-    done()
-flavors = model.flavors or {}
-out["flavors"] = sorted(flavors)
-pyfunc = flavors.get("python_function")
-if not pyfunc:
-    out["error"] = ("The model has no python_function flavor, which the scoring server needs "
-                    "(flavors: %s)" % ", ".join(sorted(flavors)))
-    done()
-logged = str(pyfunc.get("python_version") or "")
-if logged and logged.split(".")[:2] != out["python_version"].split(".")[:2]:
-    out["warnings"].append("The model was logged with Python %s; this interpreter is Python %s"
-                           % (logged, out["python_version"]))
-loader = pyfunc.get("loader_module")
-out["loader_module"] = loader
-import importlib, importlib.util
-if loader:
-    try:
-        importlib.import_module(loader)
-    except ModuleNotFoundError as e:
-        out["missing"].append(e.name or loader)
-    except Exception as e:
-        out["error"] = "The flavor's module %s cannot be imported (%s)" % (loader, first_line(e))
-for flavor in sorted(flavors):
-    module, package = LIBS.get(flavor, (None, None))
-    if module and importlib.util.find_spec(module) is None:
-        out["missing"].append(package)
-try:
-    from mlflow.pyfunc import scoring_server
-    command = scoring_server.get_cmd(os.devnull, port=1, host="127.0.0.1", timeout=60,
-                                     nworkers=1)[0]
-    exe = command.split()[0] if command else ""
-    if exe and "/" not in exe and shutil.which(exe) is None:
-        out["missing"].append(exe)
-except ModuleNotFoundError as e:
-    out["missing"].append(e.name or "the scoring server's dependencies")
-except Exception as e:
-    out["warnings"].append("Could not check the scoring server (%s)" % first_line(e))
-requirements = None
-try:
-    from mlflow.artifacts import download_artifacts
-    base = uri.rstrip("/")
-    if base.startswith("models:/"):
-        from mlflow.store.artifact.models_artifact_repo import ModelsArtifactRepository
-        base = ModelsArtifactRepository.get_underlying_uri(base).rstrip("/")
-    with open(download_artifacts(artifact_uri=base + "/requirements.txt")) as handle:
-        requirements = handle.read().splitlines()
-except Exception as e:
-    out["warnings"].append("The model's requirements.txt could not be read (%s)" % first_line(e))
-if requirements:
-    from importlib import metadata
-    from packaging.requirements import Requirement
-    for line in requirements:
-        line = line.split("#", 1)[0].strip()
-        if not line or line.startswith("-"):
-            continue
-        try:
-            req = Requirement(line)
-        except Exception:
-            continue
-        if req.marker is not None and not req.marker.evaluate():
-            continue
-        try:
-            installed = metadata.version(req.name)
-        except metadata.PackageNotFoundError:
-            if line not in out["missing"] and req.name not in out["missing"]:
-                out["missing"].append(line)
-            continue
-        if req.specifier and not req.specifier.contains(installed, prereleases=True):
-            out["mismatched"].append({"requirement": line, "installed": installed})
-# What the Deploy dialog shows, and what Call endpoint sends first: signature, input example.
-try:
-    signature = model.signature
-    out["signature"] = signature.to_dict() if signature is not None else None
-except Exception as e:
-    out["warnings"].append("The model's signature could not be read (%s)" % first_line(e))
-try:
-    base = uri.rstrip("/")
-    if base.startswith("models:/"):
-        from mlflow.store.artifact.models_artifact_repo import ModelsArtifactRepository
-        base = ModelsArtifactRepository.get_underlying_uri(base).rstrip("/")
-    from mlflow.artifacts import download_artifacts
-    path = download_artifacts(artifact_uri=base + "/serving_input_example.json")
-    if os.path.getsize(path) <= 64 * 1024:  # a larger example is not shown or sent
-        with open(path) as handle:
-            out["input_example"] = json.load(handle)
-except Exception:
-    pass  # no example logged: the dialog builds one from the signature
-done()
-"""
+# Run by path in the serving interpreter, which may not have this package (see preflight.py).
+PREFLIGHT_PATH = preflight.__file__
+MARK = preflight.MARK
 
 
 @dataclass
@@ -263,7 +128,7 @@ class LocalDeployments:
         self._records: dict[str, _Record] = {}
         self._closing = False
         self._http = AsyncHTTPClient(force_instance=True, max_clients=16)  # /ping
-        self._scoring = _KeepAlive()  # /invocations
+        self._scoring = KeepAlive()  # /invocations
         self._load()
         supervisor.on_change(self._on_change)
 
@@ -286,7 +151,7 @@ class LocalDeployments:
         self, *, model_uri, workspace=None, tracking_uri=None, python=None, python_source="server"
     ) -> dict:
         """The pre-flight alone: what the interpreter lacks to serve the model (no process kept)."""
-        model_uri = _check_uri(model_uri)
+        model_uri = check_uri(model_uri)
         python = self._check_python(python)
         ws = await self._workspace(workspace, tracking_uri)
         scratch = tempfile.mkdtemp(prefix="preflight-", dir=self.state_dir)
@@ -316,10 +181,10 @@ class LocalDeployments:
         """Start a deployment; with ``wait`` return once it is ready or raise UserError."""
         if self._closing:
             raise UserError("Jupyter is shutting down", status=503, reason="shutting_down")
-        model_uri = _check_uri(model_uri)
+        model_uri = check_uri(model_uri)
         python = self._check_python(python)
-        name = _check_name(name, model_uri)
-        port = _check_port(port)
+        name = check_name(name, model_uri)
+        port = check_port(port)
         if port is not None:
             self._check_port_free(port)
         ws = await self._workspace(workspace, tracking_uri)
@@ -398,7 +263,7 @@ class LocalDeployments:
             except ProcessFailed as error:
                 if record.stopping:
                     return
-                tail = _last_attempt(error.log_tail)
+                tail = last_attempt(error.log_tail)
                 in_use = any(_PORT_IN_USE.search(line) for line in tail)
                 if in_use and record.requested_port is None and attempt + 1 < PORT_ATTEMPTS:
                     if self._log:
@@ -408,7 +273,7 @@ class LocalDeployments:
                 if in_use:
                     record.message = f"Port {port} is in use by another program."
                 else:
-                    cause = _cause(tail)
+                    cause = cause_of(tail)
                     why = error.message.replace(spec.name, "it", 1)
                     record.message = f"The scoring server did not start: {why}" + (
                         f". {cause}" if cause else ""
@@ -642,25 +507,25 @@ class LocalDeployments:
         started = time.monotonic()
         try:
             process = await asyncio.create_subprocess_exec(
-                python, "-c", PREFLIGHT, model_uri, str(os.getpid()),
+                python, PREFLIGHT_PATH, model_uri, str(os.getpid()),
                 stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.STDOUT, env=env, cwd=self.state_dir,
                 start_new_session=True,
             )  # fmt: skip
         except OSError as error:
-            return _verdict({"error": f"{python} cannot be run ({error.strerror})"}), []
+            return verdict({"error": f"{python} cannot be run ({error.strerror})"}), []
         try:
             output, _ = await asyncio.wait_for(process.communicate(), self.preflight_timeout)
         except asyncio.TimeoutError:
-            _kill_group(process.pid)
+            kill_group(process.pid)
             await process.wait()
             error = (
                 f"The pre-flight did not finish within {self.preflight_timeout:g} s "
                 "(is the tracking server reachable?)"
             )
-            return _verdict({"error": error}), []
+            return verdict({"error": error}), []
         except asyncio.CancelledError:
-            _kill_group(process.pid)
+            kill_group(process.pid)
             raise
         finally:
             if process.returncode is None:
@@ -675,13 +540,13 @@ class LocalDeployments:
                 del lines[index]
                 break
         if not isinstance(answer, dict):
-            cause = _cause(lines[-40:])
+            cause = cause_of(lines[-40:])
             answer = {
                 "error": f"The pre-flight in {python} ended without an answer (exit code "
                 f"{process.returncode})" + (f": {cause}" if cause else "")
             }
         answer["seconds"] = round(time.monotonic() - started, 2)
-        return _verdict(answer), lines
+        return verdict(answer), lines
 
     def _readiness(self, name: str, port: int):
         async def ready() -> bool:
@@ -694,17 +559,17 @@ class LocalDeployments:
             if response.code != 200:
                 return False
             pgid = self._supervisor.status(name)["pgid"]
-            return pgid is not None and _listener_in_group(port, pgid)
+            return pgid is not None and listener_in_group(port, pgid)
 
         return ready
 
     def _choose_port(self) -> int:
         used = {r.port for r in self._records.values() if r.port and r.phase != "stopped"}
         for _ in range(20):
-            port = _free_port()
+            port = free_port()
             if port not in used:
                 return port
-        return _free_port()
+        return free_port()
 
     def _check_port_free(self, port: int) -> None:
         for record in self._records.values():
@@ -716,7 +581,7 @@ class LocalDeployments:
                     status=409,
                     reason="port_in_use",
                 )
-        if not _port_free(port):
+        if not port_free(port):
             raise UserError(
                 f"Port {port} is in use by another program; choose another port or leave it "
                 "empty to pick a free one.",
@@ -805,267 +670,5 @@ class LocalDeployments:
             self._records[record.id] = record  # its scratch folder goes when it is forgotten
 
 
-# --- the call path -------------------------------------------------------------------------------
-
-
-class _Stale(Exception):
-    """A reused keep-alive connection was closed by the server before it answered."""
-
-
-class _KeepAlive:
-    """A minimal HTTP/1.1 client with keep-alive, for POSTs to scoring servers on 127.0.0.1.
-
-    Tornado's simple client opens a connection per request; reusing one saves about a
-    millisecond per call, most of the extension's overhead on the call path. Only what uvicorn
-    (or gunicorn) answers is handled: Content-Length or chunked bodies, or a body up to EOF.
-    """
-
-    MAX_IDLE = 8  # per port
-    MAX_BODY = 256 * 1024 * 1024
-
-    def __init__(self):
-        self._idle: dict[int, list[tuple[asyncio.StreamReader, asyncio.StreamWriter]]] = {}
-
-    async def post(self, port: int, path: str, body: bytes, content_type: str, timeout: float):
-        """Return (status, content type, body); raise OSError, ValueError or TimeoutError."""
-        for _ in range(self.MAX_IDLE + 1):
-            conn, reused = self._take(port), True
-            if conn is None:
-                conn, reused = (
-                    await asyncio.wait_for(asyncio.open_connection(HOST, port), 10),
-                    False,
-                )
-            try:
-                status, ctype, data, keep = await asyncio.wait_for(
-                    self._exchange(conn, port, path, body, content_type), timeout
-                )
-            except _Stale:
-                _close(conn)
-                if reused:
-                    continue  # the server closed an idle connection: use another
-                raise ConnectionResetError("the scoring server closed the connection") from None
-            except BaseException:
-                _close(conn)
-                raise
-            if keep and len(self._idle.setdefault(port, [])) < self.MAX_IDLE:
-                self._idle[port].append(conn)
-            else:
-                _close(conn)
-            return status, ctype, data
-        raise ConnectionResetError("the scoring server keeps closing connections")
-
-    def forget(self, port: int) -> None:
-        for conn in self._idle.pop(port, []):
-            _close(conn)
-
-    def close(self) -> None:
-        for port in list(self._idle):
-            self.forget(port)
-
-    def _take(self, port: int):
-        idle = self._idle.get(port) or []
-        while idle:
-            conn = idle.pop()
-            if not conn[0].at_eof() and not conn[1].is_closing():
-                return conn
-            _close(conn)
-        return None
-
-    async def _exchange(self, conn, port, path, body, content_type):
-        reader, writer = conn
-        head = (
-            f"POST {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nContent-Type: {content_type}\r\n"
-            f"Accept: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
-        )
-        try:
-            writer.write(head.encode("latin-1") + body)
-            await writer.drain()
-            status_line = await reader.readline()
-        except (ConnectionError, BrokenPipeError):
-            raise _Stale() from None
-        if not status_line:
-            raise _Stale()
-        parts = status_line.decode("latin-1").split(None, 2)
-        if len(parts) < 2 or not parts[0].startswith("HTTP/") or not parts[1].isdigit():
-            raise ValueError(f"not an HTTP answer: {status_line[:80]!r}")
-        status = int(parts[1])
-        headers = {}
-        while True:
-            line = await reader.readline()
-            if line in (b"\r\n", b"\n", b""):
-                break
-            name, _, value = line.decode("latin-1").partition(":")
-            headers[name.strip().lower()] = value.strip()
-        keep = parts[0] == "HTTP/1.1" and headers.get("connection", "").lower() != "close"
-        if "chunked" in headers.get("transfer-encoding", "").lower():
-            data = await self._chunks(reader)
-        elif "content-length" in headers:
-            length = int(headers["content-length"])
-            if length > self.MAX_BODY:
-                raise ValueError(f"the answer is larger than {self.MAX_BODY} bytes")
-            data = await reader.readexactly(length)
-        else:
-            data, keep = await reader.read(self.MAX_BODY), False
-        return status, headers.get("content-type", "application/json"), data, keep
-
-    async def _chunks(self, reader) -> bytes:
-        data = bytearray()
-        while True:
-            size = int((await reader.readline()).split(b";", 1)[0].strip() or b"0", 16)
-            if size == 0:
-                while (await reader.readline()) not in (b"\r\n", b"\n", b""):
-                    pass  # trailers
-                return bytes(data)
-            if len(data) + size > self.MAX_BODY:
-                raise ValueError(f"the answer is larger than {self.MAX_BODY} bytes")
-            data += await reader.readexactly(size)
-            await reader.readexactly(2)
-
-
-def _close(conn) -> None:
-    with contextlib.suppress(Exception):
-        conn[1].close()
-
-
-# --- helpers -----------------------------------------------------------------------------------
-
-
-def _verdict(answer: dict) -> dict:
-    """Complete a pre-flight answer with ``ok`` and one message in plain words."""
-    result = {
-        "python": None, "python_version": None, "mlflow_version": None, "flavors": [],
-        "loader_module": None, "missing": [], "mismatched": [], "warnings": [], "error": None,
-        "signature": None, "input_example": None, **answer,
-    }  # fmt: skip
-    missing = [str(m) for m in result["missing"]]
-    if result["error"]:
-        message = result["error"]
-        if missing:
-            message += f"; missing: {', '.join(missing)}"
-    elif missing:
-        message = (
-            f"The interpreter {result['python']} cannot serve this model; missing: "
-            f"{', '.join(missing)}. Install them in the kernel's environment (%pip install …) "
-            "and deploy again."
-        )
-    else:
-        message = ""
-    result["ok"] = not result["error"] and not missing
-    result["message"] = message
-    return result
-
-
-def _check_uri(model_uri) -> str:
-    if not isinstance(model_uri, str) or not model_uri.strip():
-        raise UserError("A model URI is required", status=400, reason="bad_model_uri")
-    model_uri = model_uri.strip()
-    if (
-        len(model_uri) > MAX_URI
-        or model_uri.startswith("-")
-        or any(ord(c) < 32 or ord(c) == 127 for c in model_uri)
-    ):
-        raise UserError(
-            "This is not a model URI (runs:/…, models:/… or a path)",
-            status=400,
-            reason="bad_model_uri",
-        )
-    return model_uri
-
-
-def _check_name(name, model_uri: str) -> str:
-    if name is None or name == "":
-        return model_uri.rstrip("/").rsplit("/", 1)[-1][:MAX_NAME] or "model"
-    if not isinstance(name, str) or len(name) > MAX_NAME or any(ord(c) < 32 for c in name):
-        raise UserError(
-            f"The name must be text of at most {MAX_NAME} characters",
-            status=400,
-            reason="bad_name",
-        )
-    return name.strip() or "model"
-
-
-def _check_port(port):
-    if port is None:
-        return None
-    if isinstance(port, bool) or not isinstance(port, int) or not 1024 <= port <= 65535:
-        raise UserError(
-            "The port must be a number from 1024 to 65535", status=400, reason="bad_port"
-        )
-    return port
-
-
 def _ws_public(ws) -> dict:
     return {"id": ws.id, "name": ws.name}
-
-
-def _last_attempt(lines: list[str]) -> list[str]:
-    """The log lines of the most recent start (the supervisor marks each one)."""
-    for index in range(len(lines) - 1, -1, -1):
-        if lines[index].startswith("[supervisor]") and " starting " in lines[index]:
-            return lines[index + 1 :]
-    return lines
-
-
-def _cause(lines: list[str]) -> str:
-    """The last line that names an exception or an error, for the message."""
-    for line in reversed(lines):
-        if _CAUSE.match(line) and not line.lstrip().startswith("Traceback"):
-            return line.strip()[:500]
-    return ""
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def _port_free(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
-        try:
-            sock.bind((HOST, port))
-        except OSError:
-            return False
-        return True
-
-
-def _kill_group(pgid: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pgid, signal.SIGKILL)
-
-
-def _listening_inodes(port: int) -> set[str] | None:
-    """Inodes of sockets listening on ``port`` (None: /proc/net cannot be read here)."""
-    found: set[str] = set()
-    readable = False
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            with open(table) as handle:
-                rows = handle.read().splitlines()[1:]
-        except OSError:
-            continue
-        readable = True
-        for row in rows:
-            cols = row.split()
-            if len(cols) > 9 and cols[3] == "0A" and int(cols[1].rsplit(":", 1)[1], 16) == port:
-                found.add(cols[9])
-    return found if readable else None
-
-
-def _listener_in_group(port: int, pgid: int) -> bool:
-    """Does a process of group ``pgid`` hold the socket listening on ``port``?"""
-    inodes = _listening_inodes(port)
-    if inodes is None:
-        return True  # cannot tell here; /ping answered
-    wanted = {f"socket:[{inode}]" for inode in inodes}
-    for pid in procinfo.group_members(pgid):
-        try:
-            fds = os.listdir(f"/proc/{pid}/fd")
-        except OSError:
-            continue
-        for fd in fds:
-            with contextlib.suppress(OSError):
-                if os.readlink(f"/proc/{pid}/fd/{fd}") in wanted:
-                    return True
-    return False

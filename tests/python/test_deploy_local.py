@@ -431,8 +431,8 @@ async def test_port_conflicts(jp_fetch, jp_serverapp, logged, monkeypatch):
     impostor = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), _Impostor)
     threading.Thread(target=impostor.serve_forever, daemon=True).start()
     ports = [impostor.server_address[1]]
-    real = deploy_module._free_port
-    monkeypatch.setattr(deploy_module, "_free_port", lambda: ports.pop() if ports else real())
+    real = deploy_module.free_port
+    monkeypatch.setattr(deploy_module, "free_port", lambda: ports.pop() if ports else real())
     try:
         code, answer, _ = await _deploy(
             jp_fetch, {"model_uri": logged["model_uri"], "workspace": "v3", "preflight": False}
