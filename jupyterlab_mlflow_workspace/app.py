@@ -15,6 +15,7 @@ from . import __version__
 from .bridge import RuntimeFile
 from .bridge.runtime_file import server_token
 from .deploy import LocalDeployments
+from .deploy.artifacts import ArtifactResolver
 from .local.redact import RedactingFilter
 from .local.server import LocalMlflowServer
 from .processes import Supervisor
@@ -86,19 +87,26 @@ class MlflowWorkspaceApp(ExtensionApp):
             admin_workspaces=self.workspaces,
             store=WorkspaceStore(self.store_dir),
         )
-        self.deployments = LocalDeployments(
-            state_dir=os.path.join(os.path.dirname(state_dir), "deployments"),
-            supervisor=self.supervisor,
-            registry=self.registry,
-            resolve_workspace=self.resolve_workspace,
-            log=self.log,
-        )
         self._install_log_filter()
         self.upstream = Upstream(
             timeout=self.request_timeout,
             max_json_bytes=self.max_json_bytes,
             allow_link_local=self.allow_link_local,
             jupyter_ports=self.jupyter_ports,
+        )
+        self.deployments = LocalDeployments(
+            state_dir=os.path.join(os.path.dirname(state_dir), "deployments"),
+            supervisor=self.supervisor,
+            registry=self.registry,
+            resolve_workspace=self.resolve_workspace,
+            # Credentials go to a deployment only when the model's files are on the workspace's
+            # own server (deploy/artifacts.py).
+            artifacts=ArtifactResolver(
+                self.upstream,
+                allow_link_local=self.allow_link_local,
+                jupyter_ports=self.jupyter_ports,
+            ),
+            log=self.log,
         )
         # Kernel bridge: a 0600 runtime file; kernels started from now on inherit only its path.
         self.bridge = RuntimeFile(self.serverapp, version=__version__, log=self.log)

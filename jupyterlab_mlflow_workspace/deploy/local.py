@@ -45,6 +45,7 @@ from ..local.redact import redact
 from ..processes import ProcessFailed, ProcessSpec, Supervisor
 from ..processes.ports import free_port, kill_group, listener_in_group, port_free
 from . import preflight
+from .artifacts import Plan
 from .checks import cause_of, check_name, check_port, check_uri, last_attempt, verdict
 from .scoring import KeepAlive
 
@@ -88,6 +89,10 @@ class _Record:
     preflight: dict | None = None
     target: str = "local"
     env_manager: str = ENV_MANAGER
+    # Where the scoring server reads the model, and whether it gets the workspace's credentials
+    # (see artifacts.py): the resolved location of a model on another host, without them.
+    serve_uri: str = ""
+    credentials: bool = True
     # runtime only
     task: asyncio.Task | None = field(default=None, repr=False)
     stopping: bool = False
@@ -113,6 +118,7 @@ class LocalDeployments:
         preflight_timeout: float = 120.0,
         ready_timeout: float = 300.0,
         request_timeout: float = 120.0,
+        artifacts=None,
         log=None,
     ):
         self.state_dir = os.path.abspath(state_dir)
@@ -124,6 +130,7 @@ class LocalDeployments:
         self._supervisor = supervisor
         self._registry = registry
         self._resolve = resolve_workspace
+        self._artifacts = artifacts  # an ArtifactResolver (None: credentials always given)
         self._log = log
         self._records: dict[str, _Record] = {}
         self._closing = False
@@ -154,13 +161,16 @@ class LocalDeployments:
         model_uri = check_uri(model_uri)
         python = self._check_python(python)
         ws = await self._workspace(workspace, tracking_uri)
+        plan = await self._plan(ws, model_uri)
         scratch = tempfile.mkdtemp(prefix="preflight-", dir=self.state_dir)
         try:
-            env = self._env(python, ws, scratch)
-            result, lines = await self._preflight(python, model_uri, env)
+            env = self._env(python, ws, scratch, credentials=plan.credentials)
+            result, lines = await self._preflight(python, plan.model_uri, env)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
-        return {**result, "python_source": python_source, "workspace": _ws_public(ws),
+        if plan.note:
+            result["warnings"] = [plan.note, *result.get("warnings", [])]
+        return {**result, "python_source": python_source, "workspace": {"id": ws.id, "name": ws.name},
                 "log": self._redact_lines(lines[-LOG_LINES:])}  # fmt: skip
 
     # --- deploy ------------------------------------------------------------------------------
@@ -188,6 +198,7 @@ class LocalDeployments:
         if port is not None:
             self._check_port_free(port)
         ws = await self._workspace(workspace, tracking_uri)
+        plan = await self._plan(ws, model_uri)  # a refused host ends here, before any process
         record = _Record(
             id=secrets.token_hex(4),
             name=name,
@@ -199,6 +210,8 @@ class LocalDeployments:
             requested_port=port,
             created_at=time.time(),
             phase="validating" if preflight else "starting",
+            serve_uri=plan.model_uri,
+            credentials=plan.credentials,
         )
         self._records[record.id] = record
         self._save()
@@ -218,11 +231,13 @@ class LocalDeployments:
         return public
 
     async def _run(self, record: _Record, ws, preflight: bool) -> None:
-        env = self._env(record.python, ws, self._scratch(record.id))
+        env = self._env(record.python, ws, self._scratch(record.id), credentials=record.credentials)
         self._write_log(record.id, [], truncate=True)
         try:
             if preflight:
-                result, lines = await self._preflight(record.python, record.model_uri, env)
+                result, lines = await self._preflight(
+                    record.python, record.serve_uri or record.model_uri, env
+                )
                 self._write_log(record.id, ["[preflight] " + line for line in lines])
                 record.preflight = result
                 if not result["ok"]:
@@ -474,7 +489,12 @@ class LocalDeployments:
             )
         return python
 
-    def _env(self, python: str, ws, scratch: str) -> dict:
+    async def _plan(self, ws, model_uri: str):
+        if self._artifacts is None:
+            return Plan(model_uri=model_uri, credentials=True)
+        return await self._artifacts.plan(ws, model_uri)
+
+    def _env(self, python: str, ws, scratch: str, *, credentials: bool = True) -> dict:
         env = {k: v for k, v in os.environ.items() if k not in _DROPPED}
         # `mlflow models serve` copies the model to a temporary folder it never removes: ours,
         # removed when the deployment is forgotten.
@@ -488,7 +508,13 @@ class LocalDeployments:
             env["VIRTUAL_ENV"] = os.path.dirname(bindir)
         uri = ws.tracking_uri or ws.url
         if uri:
-            env.update(kernel_env(ws, uri))
+            values = kernel_env(ws, uri)
+            if not credentials:
+                # MLflow would send them to every HTTP artifact host, not only to this one.
+                for name in ("MLFLOW_TRACKING_TOKEN", "MLFLOW_TRACKING_USERNAME",
+                             "MLFLOW_TRACKING_PASSWORD"):  # fmt: skip
+                    values.pop(name, None)
+            env.update(values)
         env.update({"MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "1",
                     "PYTHONUNBUFFERED": "1"})  # fmt: skip
         # A tracking server that does not answer must end in an error, not minutes of retries.
@@ -498,7 +524,8 @@ class LocalDeployments:
 
     def _argv(self, record: _Record, port: int) -> list[str]:
         return [
-            record.python, "-m", "mlflow", "models", "serve", "-m", record.model_uri,
+            record.python, "-m", "mlflow", "models", "serve", "-m",
+            record.serve_uri or record.model_uri,
             "--env-manager", ENV_MANAGER, "-h", HOST, "-p", str(port), "-w", "1",
         ]  # fmt: skip
 
@@ -668,7 +695,3 @@ class LocalDeployments:
             if record.phase != "failed":
                 record.phase = "stopped"
             self._records[record.id] = record  # its scratch folder goes when it is forgotten
-
-
-def _ws_public(ws) -> dict:
-    return {"id": ws.id, "name": ws.name}

@@ -8,6 +8,7 @@ environment-variable name). The target of a request is always looked up here by 
 from __future__ import annotations
 
 import os
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from ..errors import UserError
 from .model import Credentials, Workspace
@@ -23,6 +24,20 @@ def _env_credentials(token_var=None, username_var=None, password_var=None) -> Cr
     return Credentials(
         token=read(token_var), username=read(username_var), password=read(password_var)
     )
+
+
+def split_userinfo(uri: str) -> tuple[str, tuple[str, str] | None]:
+    """``http://alice:pw@host/x`` -> (``http://host/x``, ("alice", "pw")), percent-decoded."""
+    try:
+        parts = urlsplit(uri)
+    except ValueError:
+        return uri, None
+    if "@" not in parts.netloc:
+        return uri, None
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    username, _, password = userinfo.partition(":")
+    clean = urlunsplit((parts.scheme, hostport, parts.path, parts.query, parts.fragment))
+    return clean, (unquote(username), unquote(password))
 
 
 class WorkspaceRegistry:
@@ -90,6 +105,15 @@ class WorkspaceRegistry:
         if not uri:
             return None
         browsable = uri.startswith(("http://", "https://"))
+        uri, userinfo = split_userinfo(uri)
+        credentials = _env_credentials(
+            "MLFLOW_TRACKING_TOKEN", "MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD"
+        )
+        if userinfo and not (credentials.token or credentials.username):
+            # MLflow itself reads a password from the URI; here it becomes stored credentials
+            # (sent as basic auth, masked in logs) and never part of a URL the browser or a
+            # notebook sees.
+            credentials = Credentials(username=userinfo[0], password=userinfo[1])
         return Workspace(
             id=ENVIRONMENT_ID,
             kind="environment",
@@ -98,9 +122,7 @@ class WorkspaceRegistry:
             tracking_uri=uri,
             read_only=True,
             mlflow_workspace=os.environ.get("MLFLOW_WORKSPACE") or None,
-            credentials=_env_credentials(
-                "MLFLOW_TRACKING_TOKEN", "MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD"
-            ),
+            credentials=credentials,
             note=""
             if browsable
             else "Set by MLFLOW_TRACKING_URI; only http(s) servers can be browsed.",

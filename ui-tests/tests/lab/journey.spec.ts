@@ -227,6 +227,14 @@ test.describe('The default path, end to end', () => {
 
     // A page reload: Live Metrics comes back with this notebook's charts.
     await page.notebook.save();
+    // The address names the notebook (/lab/tree/…/journey.ipynb); reloaded as is, JupyterLab's
+    // tree route opens that path again once restored — late on a loaded machine, after the
+    // rename below, where it fails with "Cannot open". Reload plain /lab: the layout restorer
+    // brings the notebook back, which is what this step is about.
+    await page.evaluate(() => {
+      const base = (window as any).jupyterapp.paths.urls.base as string;
+      window.history.replaceState(null, '', `${base}lab`);
+    });
     // (Galata's readiness check waits for a Launcher; the restored layout has none.)
     await (page as any).reload({ waitForIsReady: false });
     await page.locator('#jupyterlab-splash').waitFor({ state: 'detached' });
