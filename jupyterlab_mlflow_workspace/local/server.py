@@ -10,18 +10,21 @@ import importlib.util
 import json
 import os
 import shutil
-import socket
 import sys
+import time
 from importlib import metadata
 
 from tornado.httpclient import AsyncHTTPClient
 
 from ..errors import UserError
 from ..processes import ProcessFailed, ProcessSpec, Supervisor
+from ..processes.ports import free_port, listener_in_group, port_free
 from .folder_lock import FolderInUse, FolderLock
 from .redact import redact
 
 PROCESS_NAME = "local-mlflow"
+# How long a request waits for a server the supervisor is restarting after a crash.
+RESTART_WAIT = 60.0
 _OUTDATED_SCHEMA = "out-of-date database schema"
 
 
@@ -80,13 +83,48 @@ class LocalMlflowServer:
     # --- actions -------------------------------------------------------------------------------
 
     async def ensure_started(self) -> str:
-        """Start the server if needed and return its URL; raise UserError with the reason."""
-        if self.url:
+        """Start the server if needed and return its URL; raise UserError with the reason.
+
+        While the supervisor restarts a crashed server, wait for it (or answer "restarting"):
+        starting another one then would see the saved port busy — held by the restarting
+        server itself — and move away from the address notebooks already use.
+        """
+        if self.url and self._alive():
             return self.url
+        if not self._starting.locked():
+            await self._wait_while_restarting()
+            if self.url:
+                return self.url
         async with self._starting:
             if self.url:
                 return self.url
             return await self._start()
+
+    def _alive(self) -> bool:
+        """Whether the supervised server process still runs (it may have just crashed, before
+        the supervisor noticed)."""
+        pid = self._supervisor.status(PROCESS_NAME)["pid"]
+        try:
+            with open(f"/proc/{pid}/stat") as handle:
+                return handle.read().split(") ", 1)[1][0] not in ("Z", "X")
+        except (OSError, IndexError, TypeError):
+            return pid is None
+
+    async def _wait_while_restarting(self) -> None:
+        deadline = time.monotonic() + RESTART_WAIT
+        # A crash the supervisor has not seen yet: give it a moment to take it up.
+        noticed = time.monotonic() + 5.0
+        while self.url and not self._alive() and time.monotonic() < noticed:
+            await asyncio.sleep(0.05)
+        while self._supervisor.status(PROCESS_NAME)["state"] in ("starting", "restarting"):
+            if time.monotonic() > deadline:
+                raise UserError(
+                    "The local MLflow server is restarting after it stopped unexpectedly; "
+                    "try again in a moment (its log is in the panel).",
+                    status=503,
+                    reason="restarting",
+                )
+            await asyncio.sleep(0.2)
 
     async def stop(self) -> None:
         async with self._starting:
@@ -149,7 +187,7 @@ class LocalMlflowServer:
             env=_child_env(),
             cwd=self.local_dir,
             log_path=os.path.join(self.local_dir, "server.log"),
-            ready=lambda: _healthy(port),
+            ready=lambda: self._owns(port),
             ready_timeout=120.0,
             redact=redact,
         )
@@ -164,6 +202,8 @@ class LocalMlflowServer:
                 reason="local_failed",
             ) from None
         self._port = port
+        # Persisted only now that our process proved it listens there: notebooks keep this URI.
+        self._save_port(port)
         return f"http://127.0.0.1:{port}"
 
     def _argv(self, port: int) -> list[str]:
@@ -175,20 +215,33 @@ class LocalMlflowServer:
             "--artifacts-destination", os.path.join(self.local_dir, "artifacts"),
         ]  # fmt: skip
 
+    async def _owns(self, port: int) -> bool:
+        """Ready: /health answers, from a socket our own process group holds."""
+        if not await _healthy(port):
+            return False
+        pgid = self._supervisor.status(PROCESS_NAME)["pgid"]
+        return pgid is not None and listener_in_group(port, pgid)
+
     def _choose_port(self) -> int:
         saved = self._saved_port()
-        if saved and _port_free(saved):
+        if saved and port_free(saved):
             return saved
-        port = _free_port()
+        port = free_port()
         if saved and self._log:
             self._log.warning("local MLflow port %s is taken; moving to %s", saved, port)
         if saved:
             self._message = (
                 f"Port {saved} was taken by another program; the server moved to {port}."
             )
-        with open(os.path.join(self.local_dir, "port.json"), "w") as handle:
-            json.dump({"port": port}, handle)
         return port
+
+    def _save_port(self, port: int) -> None:
+        if port == self._saved_port():
+            return
+        path = os.path.join(self.local_dir, "port.json")
+        with open(path + ".tmp", "w") as handle:
+            json.dump({"port": port}, handle)
+        os.replace(path + ".tmp", path)
 
     def _saved_port(self) -> int | None:
         try:
@@ -215,23 +268,6 @@ def _mlflow_version() -> str | None:
         return metadata.version("mlflow")
     except metadata.PackageNotFoundError:
         return None
-
-
-def _port_free(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        # As uvicorn binds: a port left in TIME_WAIT by our own stopped server is still ours.
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 async def _healthy(port: int) -> bool:

@@ -1,5 +1,6 @@
 """The local MLflow workspace: a real `mlflow server`, started on first use, stopped cleanly."""
 
+import asyncio
 import json
 import os
 import subprocess
@@ -168,3 +169,36 @@ db = sqlite3.connect(sys.argv[1].replace("sqlite:///", ""))
 db.execute("update alembic_version set version_num = '1b5f0d9ad7c1'")
 db.commit()
 """
+
+
+async def test_a_crash_keeps_the_port_while_requests_arrive(jp_fetch, extension_config):
+    """Issue 15 item 7: requests during the supervisor's restart after a crash neither move the
+    server to another port nor leave the local workspace answering 502."""
+    code, status = await _json(jp_fetch, "local", "start", method="POST")
+    assert (code, status["state"]) == (200, "ready")
+    port, pid = status["port"], status["pid"]
+    port_file = os.path.join(extension_config["local_dir"], "port.json")
+    with open(port_file) as handle:
+        assert json.load(handle)["port"] == port
+
+    os.kill(pid, 9)  # the MLflow server itself, not its launcher: the supervisor restarts it
+
+    async def search():
+        response = await jp_fetch(
+            NS, "workspaces", "local", "mlflow", "api/2.0/mlflow/experiments/search",
+            method="POST", body=json.dumps({"max_results": 1}), raise_error=False,
+            request_timeout=180,
+        )  # fmt: skip
+        return response.code, json.loads(response.body)
+
+    during = await asyncio.gather(*(search() for _ in range(5)))
+    # Each either waited for the restarted server, or was told plainly that it is restarting.
+    for code, body in during:
+        assert code == 200 or (code, body.get("reason")) == (503, "restarting"), body
+    code, body = await search()
+    assert code == 200, body
+    code, status = await _json(jp_fetch, "local")
+    assert (status["state"], status["port"]) == ("ready", port)
+    assert status["pid"] != pid
+    with open(port_file) as handle:
+        assert json.load(handle)["port"] == port
