@@ -10,6 +10,11 @@ from ..errors import UserError
 class ExtensionHandler(APIHandler):
     """Every route of the extension derives from this. Each verb still needs ``@tornado.web.authenticated``."""
 
+    # For a deployment's custom Authorizer: every route checks (resource, action), with action
+    # "read", "write" (workspaces, experiments) or "execute" (anything that starts a process
+    # or runs a model: the local server, deployments, pre-flight, the kernel bridge).
+    auth_resource = "mlflow_workspace"
+
     def initialize(self, ext):
         self.ext = ext
 

@@ -7,6 +7,7 @@ the workspace has.
 """
 
 import tornado
+from jupyter_server.auth.decorator import authorized
 
 from ..bridge import kernel_env, require_key
 from ..errors import UserError
@@ -15,6 +16,7 @@ from .base import ExtensionHandler
 
 class BridgeConnectHandler(ExtensionHandler):
     @tornado.web.authenticated
+    @authorized("execute")
     async def post(self):
         require_key(self.request.headers, getattr(self.ext, "bridge", None))
         body = self.get_json_body() or {}

@@ -14,6 +14,7 @@ browser would let it run any binary. Without the key the server's own interprete
 """
 
 import tornado
+from jupyter_server.auth.decorator import authorized
 
 from ..bridge import KEY_HEADER, require_key
 from ..deploy.targets import TARGETS, target_for
@@ -57,6 +58,7 @@ class _DeployHandler(ExtensionHandler):
 
 class DeploymentsHandler(_DeployHandler):
     @tornado.web.authenticated
+    @authorized("read")
     def get(self):
         deployments = []
         for name in TARGETS:
@@ -64,6 +66,7 @@ class DeploymentsHandler(_DeployHandler):
         self.write_json({"targets": list(TARGETS), "deployments": deployments})
 
     @tornado.web.authenticated
+    @authorized("execute")
     async def post(self):
         manager, kwargs = self._request()
         for flag in ("preflight", "wait"):
@@ -76,6 +79,7 @@ class DeploymentsHandler(_DeployHandler):
 
 class DeploymentPreflightHandler(_DeployHandler):
     @tornado.web.authenticated
+    @authorized("execute")
     async def post(self):
         manager, kwargs = self._request()
         for key in ("name", "port", "preflight", "wait"):
@@ -85,16 +89,19 @@ class DeploymentPreflightHandler(_DeployHandler):
 
 class DeploymentHandler(_DeployHandler):
     @tornado.web.authenticated
+    @authorized("read")
     def get(self, deployment_id):
         self.write_json(self.ext.deployments.get(deployment_id))
 
     @tornado.web.authenticated
+    @authorized("execute")
     async def delete(self, deployment_id):
         self.write_json(await self.ext.deployments.stop(deployment_id))
 
 
 class DeploymentLogHandler(_DeployHandler):
     @tornado.web.authenticated
+    @authorized("read")
     def get(self, deployment_id):
         try:
             lines = int(self.get_query_argument("lines", "200"))
@@ -106,6 +113,7 @@ class DeploymentLogHandler(_DeployHandler):
 
 class DeploymentInvocationsHandler(_DeployHandler):
     @tornado.web.authenticated
+    @authorized("execute")
     async def post(self, deployment_id):
         self.ext.deployments.get(deployment_id)  # a 404 first for an unknown deployment
         content_type = self.request.headers.get("Content-Type") or "application/json"

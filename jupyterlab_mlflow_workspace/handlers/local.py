@@ -1,6 +1,7 @@
 """The local MLflow server: status with log tail, and start / stop / restart / upgrade."""
 
 import tornado
+from jupyter_server.auth.decorator import authorized
 
 from ..errors import UserError
 from .base import ExtensionHandler
@@ -10,6 +11,7 @@ ACTIONS = ("start", "stop", "restart", "upgrade")
 
 class LocalStatusHandler(ExtensionHandler):
     @tornado.web.authenticated
+    @authorized("read")
     def get(self):
         local = self.ext.local
         self.write_json({**local.status(), "log": local.logs(200)})
@@ -17,6 +19,7 @@ class LocalStatusHandler(ExtensionHandler):
 
 class LocalActionHandler(ExtensionHandler):
     @tornado.web.authenticated
+    @authorized("execute")
     async def post(self, action):
         local = self.ext.local
         if action not in ACTIONS:

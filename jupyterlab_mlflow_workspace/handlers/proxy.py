@@ -9,9 +9,10 @@ the upstream request is built from scratch with the workspace's credentials.
 import re
 
 import tornado
+from jupyter_server.utils import ensure_async
 
 from ..errors import UserError
-from ..tracking.allowlist import check_allowed, normalise
+from ..tracking.allowlist import WRITES, check_allowed, normalise
 from .base import ExtensionHandler
 
 _RAW_PATH = re.compile(r"/mlflow-workspace/api/workspaces/[^/]+/mlflow/(.*)$")
@@ -31,6 +32,15 @@ class ProxyHandler(ExtensionHandler):
         match = _RAW_PATH.search(self.request.path)
         path = normalise(match.group(1) if match else "")
         check_allowed(method, path)
+        # POST searches are reads; creating, renaming, deleting experiments are writes.
+        action = "write" if path in WRITES else "read"
+        allowed = await ensure_async(
+            self.authorizer.is_authorized(self, self.current_user, action, self.auth_resource)
+        )
+        if not allowed:
+            raise UserError(
+                f"Not authorized to {action} MLflow data here", status=403, reason="not_authorized"
+            )
         workspace = await self.ext.resolve_workspace(workspace_id)
         query = _drop_cache_buster(self.request.query)
         response = await self.ext.upstream.fetch(

@@ -42,6 +42,16 @@ ALLOWED = frozenset(
     }
 )
 
+# The routes of the table that change data (for the Authorizer's "write"; the rest are reads).
+WRITES = frozenset(
+    {
+        "api/2.0/mlflow/experiments/create",
+        "api/2.0/mlflow/experiments/update",
+        "api/2.0/mlflow/experiments/delete",
+        "api/2.0/mlflow/experiments/restore",
+    }
+)
+
 _SEGMENT = re.compile(r"^[A-Za-z0-9._~-]+$")
 
 
