@@ -7,6 +7,8 @@ one is set. Writes are atomic (temp file + rename), so a crash never leaves half
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import re
@@ -53,7 +55,7 @@ class WorkspaceStore:
     # --- writing -------------------------------------------------------------------------------
 
     def create(self, fields: dict) -> Workspace:
-        with self._lock:
+        with self._locked():
             profiles = self._read_profiles()
             profile = {"id": _new_id(fields.get("name", "")), **_clean(fields, None)}
             profiles.append(profile)
@@ -66,7 +68,7 @@ class WorkspaceStore:
             return _to_workspace(profile, secrets[profile["id"]])
 
     def update(self, workspace_id: str, fields: dict) -> Workspace:
-        with self._lock:
+        with self._locked():
             profiles = self._read_profiles()
             index = _find(profiles, workspace_id)
             profile = {"id": workspace_id, **_clean(fields, profiles[index])}
@@ -80,7 +82,7 @@ class WorkspaceStore:
             return _to_workspace(profile, secrets[workspace_id])
 
     def delete(self, workspace_id: str) -> None:
-        with self._lock:
+        with self._locked():
             profiles = self._read_profiles()
             del profiles[_find(profiles, workspace_id)]
             secrets = self._read_secrets()
@@ -91,6 +93,24 @@ class WorkspaceStore:
             )
 
     # --- files ---------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _locked(self):
+        """Hold the store for one read-modify-write, against this process's other threads and
+        against other Jupyter servers on the same folder (an OS lock the kernel releases when a
+        holder dies). Both files are read again inside, so no one's change is lost."""
+        with self._lock:
+            os.makedirs(self.folder, mode=0o700, exist_ok=True)
+            fd = os.open(
+                os.path.join(self.folder, "store.lock"),
+                os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW,
+                0o600,
+            )
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                yield
+            finally:
+                os.close(fd)  # releases the lock
 
     def _read_profiles(self) -> list[dict]:
         data = self._read(self.profiles_path, check_private=False)

@@ -121,3 +121,37 @@ def test_version_1_profiles_migrate():
         "workspaces": [{"id": "a", "name": "A", "url": "http://a.example", "kind": "mlflow"}],
     }
     assert migrate({}) == {"schema_version": 2, "workspaces": []}
+
+
+_ADDER = """
+import sys
+from jupyterlab_mlflow_workspace.workspaces.store import WorkspaceStore
+store = WorkspaceStore(sys.argv[1])
+for i in range(int(sys.argv[3])):
+    store.create({"kind": "mlflow", "name": f"{sys.argv[2]}-{i}",
+                  "url": "https://mlflow.example", "token": f"secret-{sys.argv[2]}-{i}"})
+"""
+
+
+def test_two_servers_adding_at_once_lose_nothing(tmp_path):
+    """Issue 15 item 9: two Jupyter servers on one data folder (two processes here) write the
+    store at the same time; every workspace and every secret is kept."""
+    import subprocess
+    import sys
+
+    from jupyterlab_mlflow_workspace.workspaces.store import WorkspaceStore
+
+    folder = str(tmp_path / "store")
+    count = 40
+    adders = [
+        subprocess.Popen([sys.executable, "-c", _ADDER, folder, who, str(count)])
+        for who in ("a", "b")
+    ]
+    for adder in adders:
+        assert adder.wait(timeout=120) == 0
+    listed = WorkspaceStore(folder).list()
+    names = {w.name for w in listed}
+    assert names == {f"{who}-{i}" for who in ("a", "b") for i in range(count)}
+    assert {w.credentials.token for w in listed} == {
+        f"secret-{who}-{i}" for who in ("a", "b") for i in range(count)
+    }
