@@ -47,10 +47,10 @@ from ..processes.ports import free_port, kill_group, listener_in_group, port_fre
 from . import preflight
 from .artifacts import Plan
 from .checks import cause_of, check_name, check_port, check_uri, last_attempt, verdict
+from .records import RecordFile, this_server
 from .scoring import KeepAlive
 
 PREFIX = "deploy-"
-STATE_FILE = "deployments.json"
 ENV_MANAGER = "local"
 HOST = "127.0.0.1"
 LOG_LINES = 200
@@ -133,6 +133,7 @@ class LocalDeployments:
         self._artifacts = artifacts  # an ArtifactResolver (None: credentials always given)
         self._log = log
         self._records: dict[str, _Record] = {}
+        self._file = RecordFile(self.state_dir, this_server())
         self._closing = False
         self._http = AsyncHTTPClient(force_instance=True, max_clients=16)  # /ping
         self._scoring = KeepAlive()  # /invocations
@@ -662,28 +663,19 @@ class LocalDeployments:
         return [redact(line, known) for line in lines]
 
     def _save(self) -> None:
-        data = {"version": 1, "deployments": [r.saved() for r in self._records.values()]}
-        path = os.path.join(self.state_dir, STATE_FILE)
-        tmp = f"{path}.tmp"
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(tmp)
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as handle:
-                json.dump(data, handle, indent=1)
-            os.replace(tmp, path)
+            self._file.save([r.saved() for r in self._records.values()])
         except OSError as error:
             if self._log:
                 self._log.warning("Could not save the deployments list: %s", error)
 
     def _load(self) -> None:
         try:
-            with open(os.path.join(self.state_dir, STATE_FILE)) as handle:
-                data = json.load(handle)
-        except (OSError, ValueError):
+            items = self._file.load()
+        except OSError:
             return
         names = set(_SAVED)
-        for item in data.get("deployments", []) if isinstance(data, dict) else []:
+        for item in items:
             try:
                 record = _Record(**{k: v for k, v in item.items() if k in names})
             except TypeError:

@@ -267,7 +267,7 @@ async def test_deploy_call_compare_and_stop(
 
     # The list is on disk (0600); a later Jupyter shows it as stopped.
     state_dir = ext.deployments.state_dir
-    path = os.path.join(state_dir, deploy_module.STATE_FILE)
+    path = os.path.join(state_dir, "deployments.json")
     assert oct(os.stat(path).st_mode & 0o777) == "0o600"
     later = deploy_module.LocalDeployments(
         state_dir=state_dir, supervisor=Supervisor(str(state_dir) + "-other"),
