@@ -132,12 +132,31 @@ class ArtifactResolver:
             )
         else:
             name, _, version = rest.rpartition("/")
-            if not name or not version.isdigit():
-                return None  # "latest" or a stage: MLflow resolves those itself
+            if not name:
+                return None
+            if not version.isdigit():
+                return await self._latest_source(workspace, name, version)
             answer = await self._get(
                 workspace, "api/2.0/mlflow/model-versions/get", name=name, version=version
             )
         return (answer.get("model_version") or {}).get("source")
+
+    async def _latest_source(self, workspace, name: str, stage: str) -> str | None:
+        """``models:/<name>/latest`` or ``/<stage>``: the newest version MLflow would pick."""
+        stages = [] if stage.lower() == "latest" else [stage]
+        response = await self._upstream.fetch(
+            workspace, "POST", "api/2.0/mlflow/registered-models/get-latest-versions",
+            body=json.dumps({"name": name, "stages": stages}).encode(),
+            content_type="application/json",
+        )  # fmt: skip
+        try:
+            versions = json.loads(response.body or b"{}").get("model_versions") or []
+        except (ValueError, AttributeError):
+            return None
+        numbered = [v for v in versions if str(v.get("version", "")).isdigit()]
+        if response.code != 200 or not numbered:
+            return None
+        return max(numbered, key=lambda v: int(v["version"])).get("source")
 
     async def _get(self, workspace, path: str, **params) -> dict:
         query = "&".join(f"{quote(k)}={quote(str(v), safe='')}" for k, v in params.items())

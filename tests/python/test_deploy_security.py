@@ -103,3 +103,26 @@ async def test_a_model_on_the_workspaces_own_server_keeps_its_credentials(jp_fet
     code, answer = await _preflight(jp_fetch, f"{mlflow_server.url}{ARTIFACTS}/nothing-here/model")
     assert code == 200, answer
     assert not any("without the workspace's credentials" in w for w in answer["warnings"])
+
+
+@pytest.mark.parametrize("which", ["1", "latest"])
+async def test_a_registered_version_kept_elsewhere_does_not_leak_the_token(
+    jp_fetch, peer, mlflow2_server, which
+):
+    base, seen = peer
+    name = f"elsewhere-{secrets.token_hex(4)}"
+    created = http_request(
+        "POST", f"{mlflow2_server.url}/api/2.0/mlflow/registered-models/create",
+        json_body={"name": name},
+    )  # fmt: skip
+    assert created.status == 200, created.body
+    version = http_request(
+        "POST", f"{mlflow2_server.url}/api/2.0/mlflow/model-versions/create",
+        json_body={"name": name, "source": f"{base}{ARTIFACTS}/reg/model"},
+    )  # fmt: skip
+    assert version.status == 200, version.body
+
+    code, answer = await _preflight(jp_fetch, f"models:/{name}/{which}", "tok2")
+    assert code == 200, answer
+    assert seen, "MLflow should have asked the other host for the model's files"
+    assert _tokens_seen(seen) == []
