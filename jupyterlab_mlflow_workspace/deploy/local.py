@@ -43,7 +43,8 @@ from ..bridge import kernel_env
 from ..errors import UserError
 from ..local.redact import redact
 from ..processes import ProcessFailed, ProcessSpec, Supervisor
-from ..processes.ports import free_port, kill_group, listener_in_group, port_free
+from ..processes.oneshot import run_once
+from ..processes.ports import free_port, listener_in_group, port_free
 from . import preflight
 from .artifacts import Plan
 from .checks import cause_of, check_name, check_port, check_uri, last_attempt, verdict
@@ -531,34 +532,20 @@ class LocalDeployments:
         ]  # fmt: skip
 
     async def _preflight(self, python: str, model_uri: str, env: dict) -> tuple[dict, list[str]]:
-        """Run the pre-flight script; return (result, output lines). Never raises (but cancel)."""
+        """Run the pre-flight script; return (result, output lines). Never raises (but cancel).
+
+        Under the launcher, like every process here: it dies with Jupyter, kill -9 included."""
         started = time.monotonic()
-        try:
-            process = await asyncio.create_subprocess_exec(
-                python, PREFLIGHT_PATH, model_uri, str(os.getpid()),
-                stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.STDOUT, env=env, cwd=self.state_dir,
-                start_new_session=True,
-            )  # fmt: skip
-        except OSError as error:
-            return verdict({"error": f"{python} cannot be run ({error.strerror})"}), []
-        try:
-            output, _ = await asyncio.wait_for(process.communicate(), self.preflight_timeout)
-        except asyncio.TimeoutError:
-            kill_group(process.pid)
-            await process.wait()
+        returncode, output = await run_once(
+            [python, PREFLIGHT_PATH, model_uri],
+            env=env, cwd=self.state_dir, timeout=self.preflight_timeout, name="preflight",
+        )  # fmt: skip
+        if returncode is None:
             error = (
                 f"The pre-flight did not finish within {self.preflight_timeout:g} s "
                 "(is the tracking server reachable?)"
             )
             return verdict({"error": error}), []
-        except asyncio.CancelledError:
-            kill_group(process.pid)
-            raise
-        finally:
-            if process.returncode is None:
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(process.wait(), 5)
         lines = output.decode("utf-8", "replace").splitlines()
         answer = None
         for index in range(len(lines) - 1, -1, -1):
@@ -571,7 +558,7 @@ class LocalDeployments:
             cause = cause_of(lines[-40:])
             answer = {
                 "error": f"The pre-flight in {python} ended without an answer (exit code "
-                f"{process.returncode})" + (f": {cause}" if cause else "")
+                f"{returncode})" + (f": {cause}" if cause else "")
             }
         answer["seconds"] = round(time.monotonic() - started, 2)
         return verdict(answer), lines

@@ -1,6 +1,6 @@
 """The deploy pre-flight, run by path in the interpreter that will serve the model.
 
-``<python> preflight.py <model_uri> <jupyter pid>``: imports MLflow, reads the model's MLmodel and
+``<python> preflight.py <model_uri>`` (under the launcher, which stops it with Jupyter): imports MLflow, reads the model's MLmodel and
 requirements from the workspace the model is in (the environment carries the tracking URI and
 credentials), imports the flavor's loader module, looks for the flavor's library, the model's
 pip requirements and the server executable MLflow will exec, and prints one line ``MARK + JSON``

@@ -18,6 +18,7 @@ from tornado.httpclient import AsyncHTTPClient
 
 from ..errors import UserError
 from ..processes import ProcessFailed, ProcessSpec, Supervisor
+from ..processes.oneshot import run_once
 from ..processes.ports import free_port, listener_in_group, port_free
 from .folder_lock import FolderInUse, FolderLock
 from .redact import redact
@@ -25,6 +26,7 @@ from .redact import redact
 PROCESS_NAME = "local-mlflow"
 # How long a request waits for a server the supervisor is restarting after a crash.
 RESTART_WAIT = 60.0
+UPGRADE_TIMEOUT = 900.0
 _OUTDATED_SCHEMA = "out-of-date database schema"
 
 
@@ -145,14 +147,15 @@ class LocalMlflowServer:
             stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
             backup = f"{database}.backup-{stamp}"
             shutil.copy2(database, backup)
-        process = await asyncio.create_subprocess_exec(
-            self.python, "-m", "mlflow", "db", "upgrade", f"sqlite:///{database}",
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-            start_new_session=True, env=_child_env(),
+        # Under the launcher, like every process here: it dies with Jupyter, kill -9 included.
+        returncode, output = await run_once(
+            [self.python, "-m", "mlflow", "db", "upgrade", f"sqlite:///{database}"],
+            env=_child_env(), cwd=self.local_dir, timeout=UPGRADE_TIMEOUT, name="db-upgrade",
         )  # fmt: skip
-        output, _ = await process.communicate()
-        if process.returncode != 0:
+        if returncode != 0:
             text = redact(output.decode("utf-8", "replace"))[-2000:]
+            if returncode is None:
+                text = f"it did not finish within {UPGRADE_TIMEOUT:g} s"
             raise UserError(
                 f"mlflow db upgrade failed:\n{text}", status=500, reason="upgrade_failed"
             )

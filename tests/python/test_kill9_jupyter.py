@@ -79,3 +79,75 @@ def test_kill_9_of_jupyter_leaves_no_mlflow_server(tmp_path):
             os.killpg(jupyter.pid, signal.SIGKILL)
         for pid in _processes_mentioning(local_dir):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_kill_9_of_jupyter_during_a_pre_flight_leaves_nothing(tmp_path):
+    """One-shot processes run under the launcher too: a pre-flight stuck on a model host that
+    never answers dies with Jupyter."""
+    import socket
+    import threading
+    import uuid
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # accepts into the backlog, never answers
+    marker = f"preflight-{uuid.uuid4().hex}"
+    model_uri = (
+        f"http://127.0.0.1:{silent.getsockname()[1]}/api/2.0/mlflow-artifacts/artifacts/{marker}"
+    )
+    port = free_port()
+    env = dict(os.environ, JUPYTER_DATA_DIR=str(tmp_path / "data"),
+               JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"))  # fmt: skip
+    jupyter = subprocess.Popen(
+        [
+            sys.executable, "-m", "jupyter_server", f"--port={port}", "--ip=127.0.0.1",
+            "--no-browser", "--ServerApp.allow_root=True", f"--IdentityProvider.token={TOKEN}",
+            "--ServerApp.jpserver_extensions=jupyterlab_mlflow_workspace=True",
+            f"--MlflowWorkspaceApp.local_dir={tmp_path / 'local'}", f"--ServerApp.root_dir={tmp_path}",
+        ],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}/mlflow-workspace/api"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                _get(f"{base}/local")
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "Jupyter did not start"
+                time.sleep(0.3)
+
+        def preflight():
+            request = urllib.request.Request(
+                f"{base}/deployments/preflight", method="POST",
+                data=json.dumps({"model_uri": model_uri, "workspace": "local"}).encode(),
+                headers={"Authorization": f"token {TOKEN}"},
+            )  # fmt: skip
+            try:
+                urllib.request.urlopen(request, timeout=120).read()
+            except OSError:
+                pass  # Jupyter is killed while this waits
+
+        threading.Thread(target=preflight, daemon=True).start()
+        deadline = time.monotonic() + 90
+        while not _processes_mentioning(marker):
+            assert time.monotonic() < deadline, "the pre-flight did not start"
+            time.sleep(0.2)
+
+        os.kill(jupyter.pid, signal.SIGKILL)
+        jupyter.wait()
+
+        deadline = time.monotonic() + 30
+        while _processes_mentioning(marker) and time.monotonic() < deadline:
+            time.sleep(0.25)
+        assert _processes_mentioning(marker) == []
+    finally:
+        silent.close()
+        if jupyter.poll() is None:
+            os.killpg(jupyter.pid, signal.SIGKILL)
+        for pid in _processes_mentioning(marker):
+            os.kill(pid, signal.SIGKILL)
+        local = str(tmp_path / "local")
+        for pid in _processes_mentioning(local):
+            os.kill(pid, signal.SIGKILL)
