@@ -44,6 +44,8 @@ export class MetricChart extends Widget {
     this._height = options.height ?? 180;
     this._yLabel = options.yLabel ?? '';
     this._xLabels = options.xLabels ?? { step: 'step', time: 'time' };
+    this._legend = options.legend ?? true;
+    this._integerX = options.integerX ?? false;
     this.node.dataset.pointCount = '0';
     this.node.dataset.xKind = 'step';
     this._host = document.createElement('div');
@@ -216,9 +218,17 @@ export class MetricChart extends Widget {
       height: this._height,
       ms: 1, // time xs are milliseconds, as MLflow stores them
       scales: { x: { time } },
-      legend: { live: true },
+      legend: this._legend ? { live: true } : { show: false },
       cursor: { drag: { x: true, y: false } },
-      axes: [axis(this._xLabels[this._xKind]), axis(this._yLabel)],
+      axes: [
+        this._integerX && !time
+          ? {
+              ...axis(this._xLabels[this._xKind]),
+              incrs: Private.INTEGER_STEPS
+            }
+          : axis(this._xLabels[this._xKind]),
+        axis(this._yLabel)
+      ],
       series: [
         { label: this._xLabels[this._xKind] },
         ...this._series.map(s => ({
@@ -250,6 +260,8 @@ export class MetricChart extends Widget {
   }
 
   private _host: HTMLDivElement;
+  private _legend: boolean;
+  private _integerX: boolean;
   private _height: number;
   private _yLabel: string;
   private _xLabels: Record<XKind, string>;
@@ -273,5 +285,17 @@ export namespace MetricChart {
     xLabels?: Record<XKind, string>;
     /** Canvas height in CSS pixels (default 180). */
     height?: number;
+    /** uPlot's own legend with the values under the cursor (default true). */
+    legend?: boolean;
+    /** Step axes tick at integers only (trials, epochs): no 0.5 ticks (default false). */
+    integerX?: boolean;
   }
+}
+
+namespace Private {
+  /** Tick spacings of an integer axis. */
+  export const INTEGER_STEPS = [
+    1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 100_000,
+    1_000_000
+  ];
 }

@@ -5,7 +5,7 @@ import { formatNumber } from './columns';
 import { diffRuns } from './compare';
 import { ICompareSeries, Loadable } from './browserModel';
 import { RUN_COLORS } from '../charts/series';
-import { metricLine, OverlayChart } from './OverlayChart';
+import { metricLine, OverlayChart } from '../charts/OverlayChart';
 import { CheckLabel, MetricSelect } from './controls';
 
 /**

@@ -10,7 +10,7 @@ import {
   parallelAxes
 } from './compare';
 import { Loadable } from './browserModel';
-import { OverlayChart } from './OverlayChart';
+import { OverlayChart } from '../charts/OverlayChart';
 import { CheckLabel, MetricSelect } from './controls';
 
 /**

@@ -1,0 +1,35 @@
+import { Widget } from '@lumino/widgets';
+import * as React from 'react';
+import { IChartSeries, MetricChart, XKind } from './MetricChart';
+
+/**
+ * The one uPlot wrapper (`MetricChart`) hosted in React, for views that are React (run compare,
+ * sweeps). The widget is made once per mount; new series are handed to it, which redraws at most
+ * once per animation frame.
+ */
+export function ReactMetricChart(props: {
+  series: IChartSeries[];
+  xKind?: XKind;
+  options: MetricChart.IOptions;
+  className?: string;
+}): JSX.Element {
+  const host = React.useRef<HTMLDivElement>(null);
+  const chart = React.useRef<MetricChart | null>(null);
+  React.useEffect(() => {
+    const node = host.current;
+    if (!node) {
+      return;
+    }
+    const widget = new MetricChart(props.options);
+    Widget.attach(widget, node);
+    chart.current = widget;
+    return () => {
+      chart.current = null;
+      widget.dispose();
+    };
+  }, []);
+  React.useEffect(() => {
+    chart.current?.setSeries(props.series, props.xKind ?? 'step');
+  }, [props.series, props.xKind]);
+  return <div ref={host} className={props.className} />;
+}
