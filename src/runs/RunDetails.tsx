@@ -6,6 +6,7 @@ import { IRun } from '../api/mlflowTypes';
 import { formatDuration, formatNumber } from './columns';
 import { Loadable } from './browserModel';
 import { IRunDetails } from './detailsModel';
+import { Sparkline } from '../charts/svg/Sparkline';
 
 /** The tag MLflow's UI keeps a run's description in. */
 const DESCRIPTION_TAG = 'mlflow.note.content';
@@ -238,35 +239,6 @@ function DetailsBody(props: {
         <Pairs items={systemTags.map(t => [t.key, t.value])} empty="" />
       </Section>
     </div>
-  );
-}
-
-/** A metric's history as a tiny line; nothing for fewer than two points. */
-function Sparkline(props: { values?: number[] }): JSX.Element | null {
-  const values = (props.values ?? []).filter(Number.isFinite);
-  if (values.length < 2) {
-    return null;
-  }
-  const width = 60;
-  const height = 14;
-  const min = Math.min(...values);
-  const span = Math.max(...values) - min || 1;
-  const points = values
-    .map((v, i) => {
-      const x = (i / (values.length - 1)) * width;
-      const y = height - 1 - ((v - min) / span) * (height - 2);
-      return `${x.toFixed(1)},${y.toFixed(1)}`;
-    })
-    .join(' ');
-  return (
-    <svg
-      className="jp-mlflow-Sparkline"
-      width={width}
-      height={height}
-      aria-hidden="true"
-    >
-      <polyline points={points} />
-    </svg>
   );
 }
 
