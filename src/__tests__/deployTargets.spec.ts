@@ -14,7 +14,7 @@ import {
   IDeployRequest,
   IDeployTarget
 } from '../deploy/targets';
-import { fakeServer, workspace } from '../deploy/__tests__/fixtures';
+import { fakeServer, workspace } from './fixtures';
 import { pyStr } from '../snippets/pyliteral';
 
 const trans = nullTranslator.load('jupyterlab_mlflow_workspace');

@@ -39,8 +39,17 @@ def _processes_mentioning(text: str) -> list[int]:
     return found
 
 
-def test_kill_9_of_jupyter_leaves_no_mlflow_server(tmp_path):
-    local_dir = str(tmp_path / "local-kill9")
+def _gone(text: str, bound: float = 30.0) -> list[int]:
+    """Wait until no process mentions ``text`` (bounded); return those still there."""
+    deadline = time.monotonic() + bound
+    while _processes_mentioning(text) and time.monotonic() < deadline:
+        time.sleep(0.25)
+    return _processes_mentioning(text)
+
+
+def _start_jupyter(tmp_path, local_dir: str):
+    """A real Jupyter server with the extension, in its own session; returns (process, API base)
+    once the extension answers."""
     port = free_port()
     env = dict(os.environ, JUPYTER_DATA_DIR=str(tmp_path / "data"),
                JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"))  # fmt: skip
@@ -53,16 +62,23 @@ def test_kill_9_of_jupyter_leaves_no_mlflow_server(tmp_path):
         ],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
+    base = f"http://127.0.0.1:{port}/mlflow-workspace/api"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            _get(f"{base}/local")
+            return jupyter, base
+        except OSError:
+            if time.monotonic() > deadline or jupyter.poll() is not None:
+                jupyter.kill()
+                raise AssertionError("Jupyter did not start") from None
+            time.sleep(0.3)
+
+
+def test_kill_9_of_jupyter_leaves_no_mlflow_server(tmp_path):
+    local_dir = str(tmp_path / "local-kill9")
+    jupyter, base = _start_jupyter(tmp_path, local_dir)
     try:
-        base = f"http://127.0.0.1:{port}/mlflow-workspace/api"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                _get(f"{base}/local")
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "Jupyter did not start"
-                time.sleep(0.3)
         status = _get(f"{base}/local/start", method="POST")
         assert status["state"] == "ready"
         assert _processes_mentioning(local_dir), "the local MLflow server should be running"
@@ -70,10 +86,7 @@ def test_kill_9_of_jupyter_leaves_no_mlflow_server(tmp_path):
         os.kill(jupyter.pid, signal.SIGKILL)
         jupyter.wait()
 
-        deadline = time.monotonic() + 30
-        while _processes_mentioning(local_dir) and time.monotonic() < deadline:
-            time.sleep(0.25)
-        assert _processes_mentioning(local_dir) == []
+        assert _gone(local_dir) == []
     finally:
         if jupyter.poll() is None:
             os.killpg(jupyter.pid, signal.SIGKILL)
@@ -95,28 +108,8 @@ def test_kill_9_of_jupyter_during_a_pre_flight_leaves_nothing(tmp_path):
     model_uri = (
         f"http://127.0.0.1:{silent.getsockname()[1]}/api/2.0/mlflow-artifacts/artifacts/{marker}"
     )
-    port = free_port()
-    env = dict(os.environ, JUPYTER_DATA_DIR=str(tmp_path / "data"),
-               JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"))  # fmt: skip
-    jupyter = subprocess.Popen(
-        [
-            sys.executable, "-m", "jupyter_server", f"--port={port}", "--ip=127.0.0.1",
-            "--no-browser", "--ServerApp.allow_root=True", f"--IdentityProvider.token={TOKEN}",
-            "--ServerApp.jpserver_extensions=jupyterlab_mlflow_workspace=True",
-            f"--MlflowWorkspaceApp.local_dir={tmp_path / 'local'}", f"--ServerApp.root_dir={tmp_path}",
-        ],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
+    jupyter, base = _start_jupyter(tmp_path, str(tmp_path / "local"))
     try:
-        base = f"http://127.0.0.1:{port}/mlflow-workspace/api"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                _get(f"{base}/local")
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "Jupyter did not start"
-                time.sleep(0.3)
 
         def preflight():
             request = urllib.request.Request(
@@ -138,10 +131,7 @@ def test_kill_9_of_jupyter_during_a_pre_flight_leaves_nothing(tmp_path):
         os.kill(jupyter.pid, signal.SIGKILL)
         jupyter.wait()
 
-        deadline = time.monotonic() + 30
-        while _processes_mentioning(marker) and time.monotonic() < deadline:
-            time.sleep(0.25)
-        assert _processes_mentioning(marker) == []
+        assert _gone(marker) == []
     finally:
         silent.close()
         if jupyter.poll() is None:

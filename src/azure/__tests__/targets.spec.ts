@@ -5,7 +5,7 @@ import { aksTarget } from '../aksTarget';
 import { kubernetesOnlineTarget } from '../kubernetesOnlineTarget';
 import { managedOnlineTarget } from '../managedOnlineTarget';
 import { managedSkuForAci } from '../rules';
-import { workspace } from '../../deploy/__tests__/fixtures';
+import { workspace } from '../../__tests__/fixtures';
 
 const trans = nullTranslator.load('jupyterlab_mlflow_workspace');
 const model: IModelChoice = {

@@ -3,7 +3,7 @@ import { DeploymentsModel } from '../deploymentsModel';
 import { DeployDialogModel, formatElapsed } from '../dialogModel';
 import { createLocalTarget } from '../localTarget';
 import { DeployTargetRegistry, IModelChoice } from '../targets';
-import { fakeServer, workspace } from './fixtures';
+import { fakeServer, workspace } from '../../__tests__/fixtures';
 
 const trans = nullTranslator.load('jupyterlab_mlflow_workspace');
 

@@ -2,7 +2,7 @@ import { nullTranslator } from '@jupyterlab/translation';
 import { defaultName, localTarget } from '../localTarget';
 import { slugName } from '../serviceName';
 import { IModelChoice } from '../targets';
-import { workspace } from './fixtures';
+import { workspace } from '../../__tests__/fixtures';
 
 const trans = nullTranslator.load('jupyterlab_mlflow_workspace');
 const model: IModelChoice = {

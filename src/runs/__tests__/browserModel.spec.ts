@@ -5,6 +5,7 @@ import { RunsBrowserModel } from '../browserModel';
 import { IRunsApi, loadRunDetails, loadSweepChildren } from '../detailsModel';
 import { uiLink } from '../links';
 import { fakeSearch, makeRun } from './fakeRuns';
+import { workspace as makeWorkspace } from '../../__tests__/fixtures';
 
 function fakeApi(
   runs: IRun[],
@@ -86,20 +87,11 @@ function fakeApi(
   };
 }
 
-const workspace: IWorkspace = {
-  id: 'team',
-  kind: 'mlflow',
+const workspace: IWorkspace = makeWorkspace('team', 'mlflow', {
   name: 'Team',
   url: 'https://mlflow.example.com/prefix/',
-  tracking_uri: 'https://mlflow.example.com/prefix',
-  read_only: false,
-  mlflow_workspace: null,
-  has_token: false,
-  username: null,
-  has_password: false,
-  note: '',
-  azure: null
-};
+  tracking_uri: 'https://mlflow.example.com/prefix'
+});
 
 const flush = () => new Promise(resolve => setTimeout(resolve, 0));
 

@@ -1,11 +1,14 @@
 import { ServerConnection } from '@jupyterlab/services';
-import { WorkspaceClient } from '../../api/client';
-import { IWorkspace } from '../../api/types';
+import { WorkspaceClient } from '../api/client';
+import { IWorkspace } from '../api/types';
+
+/** Test helpers shared by the suites: a workspace as the server part lists it, a fake server. */
 
 /** A workspace as the server part lists it, for tests that need one. */
 export function workspace(
   id: string,
-  kind: IWorkspace['kind'] = 'mlflow'
+  kind: IWorkspace['kind'] = 'mlflow',
+  more: Partial<IWorkspace> = {}
 ): IWorkspace {
   return {
     id,
@@ -19,7 +22,8 @@ export function workspace(
     username: null,
     has_password: false,
     note: '',
-    azure: null
+    azure: null,
+    ...more
   };
 }
 
