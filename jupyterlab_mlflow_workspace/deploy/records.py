@@ -1,9 +1,10 @@
 """``deployments.json``: the deployments list, shared safely by Jupyter servers on one folder.
 
 Each record names its owner, the Jupyter server that started it (pid and start time, so a reused
-pid is not mistaken for it). A server writes only its own records back, keeping the others', and
-on start takes over only the records of owners that are gone: another live server's running
-deployment is never marked stopped or forgotten. Every read-modify-write holds an OS lock the
+pid is not mistaken for it). A server writes only its own records back, keeping every other record
+(a server that died after this one started still has its deployments listed, to be taken over by
+the next start), and on start takes over only the records of owners that are gone, writing the
+takeover back: another live server's running deployment is never marked stopped or forgotten. Every read-modify-write holds an OS lock the
 kernel releases when a holder dies.
 """
 
@@ -68,7 +69,7 @@ class RecordFile:
 
     def load(self) -> list[dict]:
         """The records this server takes over: its own, and those of owners that are gone
-        (each is given this owner). Another live server's records stay with it."""
+        (each is given this owner, in the file too). Another live server's records stay with it."""
         with self._locked():
             items = self._read()
             mine = []
@@ -77,14 +78,14 @@ class RecordFile:
                 if owner == self.owner or not owner or not owner_alive(owner):
                     item["owner"] = self.owner
                     mine.append(item)
-            return mine
+            if mine:
+                self._write(items)
+            return [dict(item) for item in mine]
 
     def save(self, records: list[dict]) -> None:
-        """Write this server's ``records`` (all of them); keep other live owners' records."""
+        """Write this server's ``records`` (all of them) and keep every other owner's: a live
+        one's are its own, and a dead one's wait for the next start to take them over rather
+        than vanish from the list."""
         with self._locked():
-            kept = [
-                item
-                for item in self._read()
-                if item.get("owner") not in (None, self.owner) and owner_alive(item["owner"])
-            ]
+            kept = [item for item in self._read() if item.get("owner") != self.owner]
             self._write(kept + [{**r, "owner": self.owner} for r in records])

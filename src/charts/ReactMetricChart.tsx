@@ -6,6 +6,11 @@ import { IChartSeries, MetricChart, XKind } from './MetricChart';
  * The one uPlot wrapper (`MetricChart`) hosted in React, for views that are React (run compare,
  * sweeps). The widget is made once per mount; new series are handed to it, which redraws at most
  * once per animation frame.
+ *
+ * A layout effect, not a passive one: React runs layout clean-ups before it removes the host
+ * `div`, while passive clean-ups run after. Disposing an attached Lumino widget whose node React
+ * already took out of the document throws ("Widget is not attached"), and that error unmounted
+ * the whole run browser when the user left the compare view.
  */
 export function ReactMetricChart(props: {
   series: IChartSeries[];
@@ -15,7 +20,7 @@ export function ReactMetricChart(props: {
 }): JSX.Element {
   const host = React.useRef<HTMLDivElement>(null);
   const chart = React.useRef<MetricChart | null>(null);
-  React.useEffect(() => {
+  React.useLayoutEffect(() => {
     const node = host.current;
     if (!node) {
       return;
@@ -25,6 +30,10 @@ export function ReactMetricChart(props: {
     chart.current = widget;
     return () => {
       chart.current = null;
+      if (!widget.node.isConnected) {
+        // Removed by someone else all the same: nothing left to detach from.
+        widget.clearFlag(Widget.Flag.IsAttached);
+      }
       widget.dispose();
     };
   }, []);

@@ -72,3 +72,15 @@ def test_a_live_servers_deployment_is_neither_taken_nor_forgotten(tmp_path):
         "c0000000",
         "here0001",
     }
+
+
+def test_a_server_that_exits_first_keeps_its_records_listed(tmp_path):
+    # "a" saves and exits; "b" saves afterwards: a's records are still there for the next start.
+    first = subprocess.run(
+        [sys.executable, "-c", _SERVER, str(tmp_path), "a", "3", "0"], capture_output=True
+    )
+    assert first.returncode == 0
+    RecordFile(str(tmp_path), "2:2").save([{"id": "b0000000", "phase": "running"}])
+    assert _ids(tmp_path) == {"a0000000", "a0000001", "a0000002", "b0000000"}
+    taken = RecordFile(str(tmp_path), this_server()).load()
+    assert {item["id"] for item in taken} >= {"a0000000", "a0000001", "a0000002"}
