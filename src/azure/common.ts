@@ -91,9 +91,19 @@ export function nameMessage(
  */
 export function cellHead(
   request: IDeployRequest,
-  variant: 'azure-v2' | 'azure-v1'
+  variant: 'azure-v2' | 'azure-v1' | 'mlflow'
 ): string[] {
   const v = request.values;
+  const imports = {
+    'azure-v2':
+      '    from azure.ai.ml import MLClient\n    from azure.identity import DefaultAzureCredential',
+    'azure-v1': '    from azureml.core import Workspace',
+    // The MLflow style needs only MLflow and the plug-in that adds the "azureml" target.
+    mlflow:
+      '    from mlflow.deployments import get_deploy_client\n    import azureml.mlflow  # noqa: F401 - the "azureml" deployment target'
+  }[variant];
+  const pip =
+    variant === 'mlflow' ? MLFLOW_PLUGIN_PIP_HINT : AZURE_PIP_HINT[variant];
   return [
     `model_uri = ${pyStr(request.model.uri)}`,
     `subscription_id = ${pyStr(text(v, 'subscriptionId'))}`,
@@ -103,11 +113,9 @@ export function cellHead(
     'import re',
     'try:',
     '    import mlflow',
-    variant === 'azure-v2'
-      ? '    from azure.ai.ml import MLClient\n    from azure.identity import DefaultAzureCredential'
-      : '    from azureml.core import Workspace',
+    imports,
     'except ImportError as err:',
-    `    raise SystemExit(f"Azure ML SDK missing ({err}). Run: ${AZURE_PIP_HINT[variant]}") from None`,
+    `    raise SystemExit(f"Azure ML SDK missing ({err}). Run: ${pip}") from None`,
     '',
     "# The model's workspace when the tracking server is Azure ML, else the form's workspace.",
     '_found = re.search(',
@@ -118,9 +126,42 @@ export function cellHead(
     '    subscription_id, resource_group, workspace_name = _found.groups()',
     'if not (subscription_id and resource_group and workspace_name):',
     '    raise SystemExit("Choose an Azure ML workspace in the Deploy dialog.")',
-    'print(f"Workspace: {workspace_name} ({resource_group})")'
+    'print(f"Workspace: {workspace_name} ({resource_group})")',
+    '',
+    '',
+    'def _azure_problem(err):',
+    '    # The SDKs wrap failures (MLflow: "Error while creating deployment"): look down the chain.',
+    '    chain = []',
+    '    while err is not None and len(chain) < 20:',
+    '        chain.append(err)',
+    '        err = err.__cause__ or err.__context__',
+    '    names = " ".join(type(e).__name__.lower() for e in chain)',
+    '    if "authentication" in names or "credential" in names:',
+    `        return ${pyStr(SIGN_IN_HINT)}`,
+    '    if "connection" in names or any(isinstance(e, OSError) for e in chain):',
+    `        return ${pyStr(UNREACHABLE_HINT)} + " (" + str(chain[-1])[:200] + ")"`,
+    '    return None',
+    ''
   ];
 }
+
+/** The end of every Azure deploy cell: a failed sign-in in plain words, anything else as is. */
+export function failureLines(): string[] {
+  return [
+    'except Exception as err:',
+    '    _problem = _azure_problem(err)',
+    '    if _problem:',
+    '        raise SystemExit(_problem) from None',
+    '    raise'
+  ];
+}
+
+/** How a network failure on the way to Azure is reported (the cause follows in brackets). */
+export const UNREACHABLE_HINT =
+  'Cannot reach Azure from this kernel: check its network or proxy, then run this cell again.';
+
+/** What the MLflow code style needs in the kernel: the plug-in (it brings its Azure clients). */
+export const MLFLOW_PLUGIN_PIP_HINT = '%pip install azureml-mlflow';
 
 /** How a sign-in failure is reported (no secret is printed). */
 export const SIGN_IN_HINT =

@@ -9,8 +9,8 @@ import {
   TargetValues
 } from '../deploy/targets';
 import {
-  SIGN_IN_HINT,
   cellHead,
+  failureLines,
   nameMessage,
   styleField,
   text,
@@ -124,19 +124,14 @@ function generateLegacy(kind: ILegacyKind, request: IDeployRequest): string {
       ? `# A managed online endpoint of size ${sku} is the supported replacement for this size.`
       : '# A managed online endpoint is the supported replacement.',
     '# Sign-in comes from `az login` or AZURE_* service-principal variables; no key is shown.',
-    ...cellHead(request, 'azure-v1'),
+    ...cellHead(request, sdk ? 'azure-v1' : 'mlflow'),
     `service_name = ${pyStr(text(v, 'service'))}`,
     `cpu_cores = ${cpu}`,
     `memory_gb = ${memory}`,
     ...(kind.aks ? [`compute_name = ${pyStr(text(v, 'compute'))}`] : []),
     ''
   ];
-  const failure = [
-    'except Exception as err:',
-    '    if "authentication" in str(err).lower() or "login" in str(err).lower():',
-    `        raise SystemExit(${pyStr(SIGN_IN_HINT)}) from None`,
-    '    raise'
-  ];
+  const failure = failureLines();
   if (!sdk) {
     return [
       ...head,
@@ -145,9 +140,9 @@ function generateLegacy(kind: ILegacyKind, request: IDeployRequest): string {
       'if not _found:',
       '    raise SystemExit("The MLflow deployments client deploys to the tracking server\'s Azure ML workspace; choose the Azure ML SDK code style for another workspace.")',
       'import json, tempfile',
-      'from mlflow.deployments import get_deploy_client',
+      '# The keys azureml-mlflow reads for v1 web services (it ignores unknown keys).',
       kind.aks
-        ? 'config = {"computeType": "aks", "computeTargetName": compute_name, "cpuCores": cpu_cores, "memoryGb": memory_gb}'
+        ? 'config = {"computeType": "aks", "computeTargetName": compute_name, "containerResourceRequirements": {"cpu": cpu_cores, "memoryInGB": memory_gb}}'
         : 'config = {"computeType": "aci", "containerResourceRequirements": {"cpu": cpu_cores, "memoryInGB": memory_gb}}',
       'with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:',
       '    json.dump(config, f)',
@@ -165,15 +160,28 @@ function generateLegacy(kind: ILegacyKind, request: IDeployRequest): string {
     kind.aks
       ? 'from azureml.core.webservice import AksWebservice\nfrom azureml.core.compute import AksCompute'
       : 'from azureml.core.webservice import AciWebservice',
+    '# Built before anything is sent: a value Azure would refuse fails here, with nothing created.',
+    kind.aks
+      ? 'deploy_config = AksWebservice.deploy_configuration(cpu_cores=cpu_cores, memory_gb=memory_gb)'
+      : 'deploy_config = AciWebservice.deploy_configuration(cpu_cores=cpu_cores, memory_gb=memory_gb)',
+    'import os',
+    'from azureml.core.authentication import AzureCliAuthentication, ServicePrincipalAuthentication',
+    '_sp_names = ("AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET")',
     'try:',
-    '    ws = Workspace(subscription_id, resource_group, workspace_name)',
+    '    # A service principal from the environment, else `az login` (SDK v1 reads it through',
+    '    # azure-cli in this kernel): never an interactive login waiting for a device code.',
+    '    auth = (',
+    '        ServicePrincipalAuthentication(*(os.environ[v] for v in _sp_names))',
+    '        if all(os.environ.get(v) for v in _sp_names) else AzureCliAuthentication()',
+    '    )',
+    '    ws = Workspace(subscription_id, resource_group, workspace_name, auth=auth)',
     '    # Register the model from its runs:/ or models:/ URI (Azure ML needs a registered model).',
     '    print("Registering the model…")',
     '    local_path = mlflow.artifacts.download_artifacts(model_uri)',
     '    model = AzureModel.register(ws, model_path=local_path, model_name=service_name)',
     kind.aks
-      ? '    deploy_config = AksWebservice.deploy_configuration(cpu_cores=cpu_cores, memory_gb=memory_gb)\n    target = AksCompute(ws, compute_name)'
-      : '    deploy_config = AciWebservice.deploy_configuration(cpu_cores=cpu_cores, memory_gb=memory_gb)\n    target = None',
+      ? '    target = AksCompute(ws, compute_name)'
+      : '    target = None',
     '    print(f"Deploying {service_name}…")',
     '    service = AzureModel.deploy(ws, service_name, [model], deployment_config=deploy_config, deployment_target=target)',
     '    service.wait_for_deployment(show_output=True)',

@@ -9,8 +9,8 @@ import {
   TargetValues
 } from '../deploy/targets';
 import {
-  SIGN_IN_HINT,
   cellHead,
+  failureLines,
   nameMessage,
   styleField,
   text,
@@ -160,7 +160,7 @@ function generateOnline(kind: IOnlineKind, request: IDeployRequest): string {
   const head = [
     `# Deploy to an Azure ML ${kind.kubernetes ? 'Kubernetes' : 'managed'} online endpoint.`,
     '# Sign-in comes from `az login` or AZURE_* service-principal variables; no key is shown.',
-    ...cellHead(request, sdk ? 'azure-v2' : 'azure-v1'),
+    ...cellHead(request, sdk ? 'azure-v2' : 'mlflow'),
     `endpoint_name = ${pyStr(text(v, 'endpoint'))}`,
     `deployment_name = ${pyStr(text(v, 'deployment'))}`,
     `instance_type = ${pyStr(text(v, 'instanceType'))}`,
@@ -176,7 +176,6 @@ function generateOnline(kind: IOnlineKind, request: IDeployRequest): string {
       'if not _found:',
       '    raise SystemExit("The MLflow deployments client deploys to the tracking server\'s Azure ML workspace; choose the Azure ML SDK code style for another workspace.")',
       'import json, tempfile',
-      'from mlflow.deployments import get_deploy_client',
       'config = {"instance_type": instance_type, "instance_count": instance_count}',
       'with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:',
       '    json.dump(config, f)',
@@ -194,42 +193,37 @@ function generateOnline(kind: IOnlineKind, request: IDeployRequest): string {
       '    # A new deployment on an explicit endpoint gets no traffic until it is given some.',
       '    client.update_endpoint(endpoint_name, config={"endpoint-config-file": traffic_file.name})',
       '    print("Scoring URI:", client.get_endpoint(endpoint_name)["properties"]["scoringUri"])',
-      'except Exception as err:',
-      '    if "credential" in str(err).lower() or "login" in str(err).lower():',
-      `        raise SystemExit(${pyStr(SIGN_IN_HINT)}) from None`,
-      '    raise'
+      ...failureLines()
     ].join('\n');
   }
   const cls = kind.kubernetes ? 'Kubernetes' : 'Managed';
   return [
     ...head,
     `from azure.ai.ml.entities import ${cls}OnlineEndpoint, ${cls}OnlineDeployment, Model`,
-    'from azure.core.exceptions import ClientAuthenticationError',
-    'from azure.identity import CredentialUnavailableError',
+    '# Built before anything is sent: a value Azure would refuse fails here, with nothing created.',
+    kind.kubernetes
+      ? 'endpoint = KubernetesOnlineEndpoint(name=endpoint_name, compute=compute_name, auth_mode="key")'
+      : 'endpoint = ManagedOnlineEndpoint(name=endpoint_name, auth_mode="key")',
+    `deployment = ${cls}OnlineDeployment(`,
+    '    name=deployment_name, endpoint_name=endpoint_name,',
+    '    instance_type=instance_type, instance_count=instance_count,',
+    ')',
     'ml_client = MLClient(DefaultAzureCredential(), subscription_id, resource_group, workspace_name)',
     'try:',
     '    # Register the model from its runs:/ or models:/ URI when it is not an Azure ML model yet.',
     '    if not model_uri.startswith("azureml:"):',
     '        print("Registering the model…")',
     '        local_path = mlflow.artifacts.download_artifacts(model_uri)',
-    '        model = ml_client.models.create_or_update(',
+    '        deployment.model = ml_client.models.create_or_update(',
     '            Model(path=local_path, type="mlflow_model", name=endpoint_name)',
     '        )',
     '    else:',
-    '        model = model_uri',
+    '        deployment.model = model_uri',
     '    print(f"Creating endpoint {endpoint_name}…")',
-    kind.kubernetes
-      ? '    endpoint = KubernetesOnlineEndpoint(name=endpoint_name, compute=compute_name, auth_mode="key")'
-      : '    endpoint = ManagedOnlineEndpoint(name=endpoint_name, auth_mode="key")',
     '    ml_client.online_endpoints.begin_create_or_update(endpoint).result()',
     '    print(f"Creating deployment {deployment_name}…")',
-    `    deployment = ${cls}OnlineDeployment(`,
-    '        name=deployment_name, endpoint_name=endpoint_name, model=model,',
-    '        instance_type=instance_type, instance_count=instance_count,',
-    '    )',
     '    ml_client.online_deployments.begin_create_or_update(deployment).result()',
     '    print("Scoring URI:", ml_client.online_endpoints.get(endpoint_name).scoring_uri)',
-    'except (ClientAuthenticationError, CredentialUnavailableError):',
-    `    raise SystemExit(${pyStr(SIGN_IN_HINT)}) from None`
+    ...failureLines()
   ].join('\n');
 }

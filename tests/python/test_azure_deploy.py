@@ -2,8 +2,8 @@
 
 Hypothesis feeds hostile strings (quotes, newlines, NUL, bidi, lone surrogates) through
 ``tests/node/azure_deploy_cli.js`` into every Azure target and code style; every cell must parse
-and assign exactly the given values. Running the cells against the real SDKs offline (issue 14,
-item 4) is not done yet: see tests/python/AZURE.md.
+and assign exactly the given values. The same cells run against the real SDKs, offline, in
+test_azure_deploy_offline.py (see tests/python/AZURE.md).
 
 Needs ``node`` on PATH and ``jlpm build:lib`` first (the test fails, not skips, without them).
 """

@@ -83,6 +83,10 @@ describe('Azure deploy targets', () => {
       expect(source).toContain('%pip install');
       expect(source).toContain('Scoring URI:');
       expect(source).not.toContain('k8s\n"x"');
+      // The MLflow style runs with MLflow and azureml-mlflow alone (Kubernetes is SDK-only).
+      const mlflowStyle =
+        style === 'mlflow' && target !== kubernetesOnlineTarget;
+      expect(/azureml\.core|azure\.ai\.ml/.test(source)).toBe(!mlflowStyle);
     }
   );
 });
