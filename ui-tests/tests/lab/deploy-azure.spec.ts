@@ -1,0 +1,116 @@
+import { expect, test } from '../fixtures';
+
+/**
+ * The Azure targets of the Deploy dialog, in real JupyterLab with a real kernel. There is no Azure
+ * here: the kernel of this test has no Azure SDK, so "Deploy now" ends, for real, in the one
+ * install line. (The cells' runs with the SDKs, up to their first network call, are pytest's:
+ * tests/python/test_azure_deploy_offline.py.)
+ */
+test.describe('Deploy to Azure ML from the Deploy dialog', () => {
+  test.setTimeout(300_000);
+
+  test('each Azure target has its form; a bad name is refused; Insert code writes the cell; Deploy now says what is missing', async ({
+    page
+  }) => {
+    await page.notebook.createNew('azure-deploy.ipynb');
+    await page
+      .locator(
+        '.jp-NotebookPanel-toolbar [data-command="mlflow-workspace:deploy"]'
+      )
+      .click();
+    const dialog = page.locator('.jp-Dialog .jp-mlflow-DeployDialog');
+    await expect(dialog).toBeVisible();
+    await dialog
+      .getByLabel('Model URI')
+      .fill('runs:/0123456789abcdef0123456789abcdef/model');
+    await dialog.getByRole('button', { name: 'Use', exact: true }).click();
+    await expect(dialog.locator('[data-model-uri]')).toHaveText(
+      'runs:/0123456789abcdef0123456789abcdef/model'
+    );
+
+    // Four Azure targets beside Local, each with its own fields.
+    const targets = dialog.getByRole('radiogroup', { name: 'Target' });
+    const forms: [RegExp, string[]][] = [
+      [
+        /managed online endpoint/,
+        ['Endpoint name', 'Deployment name', 'Instance type', 'Instance count']
+      ],
+      [/Kubernetes online endpoint/, ['Kubernetes compute', 'Instance type']],
+      [
+        /Container Instances web service/,
+        ['Service name', 'CPU cores', 'Memory (GB)']
+      ],
+      [
+        /Kubernetes Service web service/,
+        ['Service name', 'AKS compute', 'CPU cores']
+      ]
+    ];
+    for (const [label, fields] of forms) {
+      await targets.getByRole('radio', { name: label }).check();
+      for (const field of fields) {
+        await expect(dialog.getByLabel(field, { exact: true })).toBeVisible();
+      }
+      await expect(dialog.getByLabel('Code style')).toBeVisible();
+    }
+    // The legacy targets say so.
+    await expect(
+      targets.locator('.jp-mlflow-DeployTarget', {
+        hasText: 'Container Instances'
+      })
+    ).toContainText('legacy');
+
+    // The recommended target: a name Azure would refuse is refused here first.
+    await targets
+      .getByRole('radio', { name: /managed online endpoint/ })
+      .check();
+    await dialog
+      .getByRole('textbox', { name: 'Endpoint name', exact: true })
+      .fill('1-endpoint');
+    await dialog
+      .getByRole('textbox', { name: 'Subscription ID', exact: true })
+      .fill('0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d');
+    await dialog
+      .getByRole('textbox', { name: 'Resource group', exact: true })
+      .fill('rg-ml');
+    await dialog
+      .getByRole('textbox', { name: 'Azure ML workspace', exact: true })
+      .fill('ws-demo');
+    const cells = page.locator('.jp-Notebook .jp-Cell');
+    const before = await cells.count();
+    await dialog.getByRole('button', { name: 'Insert code' }).click();
+    await expect(dialog.locator('.jp-mlflow-FieldError')).toContainText(
+      'Start with a letter'
+    );
+    await expect(cells).toHaveCount(before);
+
+    // Fixed: the cell is inserted for review, with the values as Python literals.
+    await dialog
+      .getByRole('textbox', { name: 'Endpoint name', exact: true })
+      .fill('diabetes-ep');
+    await expect(dialog.locator('.jp-mlflow-FieldError')).toHaveCount(0);
+    await dialog.getByRole('button', { name: 'Insert code' }).click();
+    await expect(dialog.locator('.jp-mlflow-DeployPhase')).toHaveAttribute(
+      'data-phase',
+      'inserted'
+    );
+    await expect(cells).toHaveCount(before + 1);
+    const source = page.locator('.jp-Notebook .jp-Cell .jp-Editor');
+    await expect(
+      source.filter({ hasText: 'endpoint_name = "diabetes-ep"' })
+    ).toHaveCount(1);
+    await expect(
+      source.filter({ hasText: 'ManagedOnlineEndpoint(name=endpoint_name' })
+    ).toHaveCount(1);
+
+    // Deploy now runs it in this kernel, which has no Azure SDK: one plain line says what to install.
+    await dialog.click().catch(() => undefined);
+    await dialog.getByRole('button', { name: 'Deploy now' }).click();
+    const phase = dialog.locator('.jp-mlflow-DeployPhase');
+    await expect(phase).toHaveAttribute('data-phase', 'failed', {
+      timeout: 180_000
+    });
+    await expect(phase).toContainText(
+      'Run: %pip install azure-ai-ml azure-identity azureml-mlflow'
+    );
+  });
+});
