@@ -84,7 +84,9 @@ export function legacyTarget(kind: ILegacyKind): IDeployTarget {
         text(values, 'service'),
         SERVICE_NAME,
         trans,
-        trans.__('Start with a letter; use lower-case letters, digits and "-".')
+        trans.__(
+          'Start with a letter; use lower-case letters, digits and "-"; do not end with "-".'
+        )
       );
       if (message) {
         errors.service = message;

@@ -5,8 +5,11 @@
 
 /** Online endpoint and deployment names: 3–32 chars, a letter first, no trailing '-'. */
 export const ONLINE_NAME = /^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
-/** SDK v1 web service names: 3–32 chars, lower-case letters, digits and '-', a letter first. */
-export const SERVICE_NAME = /^[a-z][a-z0-9-]*$/;
+/**
+ * SDK v1 web service names: 3–32 chars, lower-case letters, digits and '-', a letter first, a
+ * letter or digit last (azureml-core's `webservice_name_validation`; the agreement test checks).
+ */
+export const SERVICE_NAME = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
 export const NAME_MIN = 3;
 export const NAME_MAX = 32;
 
