@@ -170,9 +170,9 @@ CASES = [
     # A registered MLflow model is downloaded through the Azure ML tracking plug-in first.
     ("managed-sdk", "azure-managed-online", "sdk", "v2", MANAGED, MODEL["uri"], {},
      "local_path = mlflow.artifacts.download_artifacts(model_uri)", SIGN_IN),
-    # An Azure ML model goes straight to the endpoint PUT.
+    # An Azure ML model goes straight to the endpoint: is it there already?
     ("managed-sdk-azureml-model", "azure-managed-online", "sdk", "v2", MANAGED, "azureml:diabetes:3", {},
-     "ml_client.online_endpoints.begin_create_or_update(endpoint).result()", SIGN_IN),
+     "existing = ml_client.online_endpoints.get(endpoint_name)", SIGN_IN),
     ("kubernetes-sdk", "azure-kubernetes-online", "sdk", "v2", KUBERNETES, MODEL["uri"], {},
      "local_path = mlflow.artifacts.download_artifacts(model_uri)", SIGN_IN),
     ("managed-mlflow", "azure-managed-online", "mlflow", "v2", MANAGED, MODEL["uri"], {},
