@@ -29,6 +29,10 @@ HOST_SCRIPT = r"""
 import asyncio, json, signal, sys
 from jupyterlab_mlflow_workspace.processes import ProcessSpec, Supervisor
 
+# As in a terminal: Ctrl+C raises KeyboardInterrupt. A test command started in the background
+# of a non-interactive shell inherits SIGINT ignored, and the host would never see Ctrl+C.
+signal.signal(signal.SIGINT, signal.default_int_handler)
+
 
 async def main():
     state_dir, specs = sys.argv[1], json.loads(sys.argv[2])
