@@ -18,8 +18,6 @@ Nothing on the Azure side is faked: no response, no mocked REST layer.
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -29,9 +27,8 @@ from test_azure_cells import (
     ensure_azure_venv,
     run_cell,
 )
+from test_azure_deploy import bridge  # noqa: F401 - fixture
 
-ROOT = Path(__file__).resolve().parents[2]
-CLI = ROOT / "tests" / "node" / "azure_deploy_cli.js"
 SUB = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
 RG, WS = "rg-ml", "ws-demo"
 TRACKING = (
@@ -96,47 +93,11 @@ def deploy_blocker(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def deploy_gen():
-    node = shutil.which("node")
-    assert node, "node is needed on PATH"
-    assert (ROOT / "lib" / "azure" / "plugin.js").exists(), "run `jlpm build:lib` first"
-    proc = subprocess.Popen(
-        [node, str(CLI)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8"
-    )
-
+def deploy_gen(bridge):  # noqa: F811 - the node bridge of test_azure_deploy
     def call(target: str, op: str, values: dict | None = None):
-        proc.stdin.write(
-            json.dumps({"target": target, "op": op, "model": MODEL, "values": values or {}}) + "\n"
-        )
-        proc.stdin.flush()
-        reply = json.loads(proc.stdout.readline())
-        assert "error" not in reply, reply.get("error")
-        return reply["result"]
+        return bridge(target=target, op=op, model=MODEL, values=values or {})
 
-    yield call
-    proc.stdin.close()
-    proc.wait(timeout=30)
-
-
-@pytest.fixture(scope="session")
-def v2_python() -> str:
-    return ensure_azure_venv("v2")
-
-
-@pytest.fixture(scope="session")
-def v1_python() -> str:
-    return ensure_azure_venv("v1")
-
-
-def _cell(deploy_gen, target: str, style: str, **values) -> str:
-    form = deploy_gen(target, "defaults")
-    form.update(style=style, **values)
-    assert deploy_gen(target, "validate", form) == {}, "the dialog refuses the test's own values"
-    return deploy_gen(target, "generate", form)
-
-
-def _run(python, cell, tmp_path, blocker):
-    return run_cell(python, cell, tmp_path, blocker, MLFLOW_TRACKING_URI=TRACKING)
+    return call
 
 
 SIGN_IN = (

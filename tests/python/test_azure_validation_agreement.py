@@ -15,7 +15,8 @@ import subprocess
 
 import pytest
 from test_azure_cells import ensure_azure_venv
-from test_azure_deploy_offline import MODEL, deploy_gen  # noqa: F401 - fixture
+from test_azure_deploy import bridge  # noqa: F401 - fixture
+from test_azure_deploy_offline import deploy_gen  # noqa: F401 - fixture
 
 NAMES = [
     "", "a", "ab", "abc", "a-b", "a--b", "abc-", "-abc", "1abc", "Abc", "aBC9", "a" * 32,
