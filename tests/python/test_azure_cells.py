@@ -287,12 +287,16 @@ with open(out_path, "w", encoding="utf-8") as f:
 '''
 
 
+def offline_folder(folder: Path, harness: str = HARNESS) -> Path:
+    """A PYTHONPATH folder with the network block and a cell harness (run_cell.py)."""
+    (folder / "sitecustomize.py").write_text(SITECUSTOMIZE)
+    (folder / "run_cell.py").write_text(harness)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def blocker_dir(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("azure-offline")
-    (folder / "sitecustomize.py").write_text(SITECUSTOMIZE)
-    (folder / "run_cell.py").write_text(HARNESS)
-    return folder
+    return offline_folder(tmp_path_factory.mktemp("azure-offline"))
 
 
 def offline_env(blocker: Path, home: Path, log: Path, python: str, **extra: str) -> dict[str, str]:

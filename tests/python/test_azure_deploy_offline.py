@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 from test_azure_cells import (
     HARNESS,
-    SITECUSTOMIZE,
     ensure_azure_venv,
+    offline_folder,
     run_cell,
 )
 from test_azure_deploy import bridge  # noqa: F401 - fixture
@@ -86,10 +86,7 @@ assert DEPLOY_HARNESS != HARNESS
 
 @pytest.fixture(scope="module")
 def deploy_blocker(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("azure-deploy-offline")
-    (folder / "sitecustomize.py").write_text(SITECUSTOMIZE)
-    (folder / "run_cell.py").write_text(DEPLOY_HARNESS)
-    return folder
+    return offline_folder(tmp_path_factory.mktemp("azure-deploy-offline"), DEPLOY_HARNESS)
 
 
 @pytest.fixture(scope="module")
