@@ -20,8 +20,8 @@ except ImportError:  # pragma: no cover - only in a source tree that was never b
 _KERNEL_API = {
     "connect": ".kernel.connect",
     "deploy_local": ".kernel.deploy",
-    "load_ipython_extension": ".live.magic",  # %load_ext jupyterlab_mlflow_workspace
-    "unload_ipython_extension": ".live.magic",
+    "load_ipython_extension": ".kernel.live.magic",  # %load_ext jupyterlab_mlflow_workspace
+    "unload_ipython_extension": ".kernel.live.magic",
 }
 __all__ = ["__version__", *_KERNEL_API]
 

@@ -59,7 +59,7 @@ def connect(
     ``live`` turns on pushing logged metric values to JupyterLab while cells run (as
     ``%load_ext jupyterlab_mlflow_workspace`` does).
     """
-    from ..live import context
+    from .live import context
 
     if notebook_id is not None:
         context.set_notebook_id(notebook_id)
@@ -95,7 +95,7 @@ def _start_live(live: bool) -> None:
     """Push logged metric values to JupyterLab (idempotent; nothing outside a kernel)."""
     if not live:
         return
-    from .. import live as live_metrics
+    from . import live as live_metrics
 
     try:
         live_metrics.activate()

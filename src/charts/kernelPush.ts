@@ -3,7 +3,7 @@ import { Kernel, KernelMessage } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 import { decodeLiveMessage, ILiveMessage } from './series';
 
-/** The comm target the kernel's pusher opens (`jupyterlab_mlflow_workspace/live/pusher.py`). */
+/** The comm target the kernel's pusher opens (`jupyterlab_mlflow_workspace/kernel/live/pusher.py`). */
 export const LIVE_COMM_TARGET = 'jupyterlab-mlflow-workspace:live-metrics';
 
 /**

@@ -22,7 +22,7 @@ export interface ISeriesData {
   ys: number[];
 }
 
-/** The comm message of the kernel's pusher (`jupyterlab_mlflow_workspace/live/pusher.py`). */
+/** The comm message of the kernel's pusher (`jupyterlab_mlflow_workspace/kernel/live/pusher.py`). */
 export interface ILiveMessage {
   points: (IMetricPoint & { runId: string; key: string })[];
   /** Runs with points in this message, and runs that ended (with their status). */

@@ -81,7 +81,7 @@ function summaryTail(options: ISetupCellOptions): string {
 const LIVE_PUSH_IF_AVAILABLE = [
   '# Live Metrics: with jupyterlab-mlflow-workspace in this kernel, values show the moment they are logged.',
   'try:',
-  '    from jupyterlab_mlflow_workspace.live import activate as _mlflow_live',
+  '    from jupyterlab_mlflow_workspace.kernel.live import activate as _mlflow_live',
   'except ImportError:',
   '    pass',
   'else:',

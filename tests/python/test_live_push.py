@@ -274,7 +274,7 @@ def _max_per_second(dates) -> int:
 def test_hook_fits_the_installed_mlflow():
     from mlflow.tracking._tracking_service.client import TrackingServiceClient
 
-    from jupyterlab_mlflow_workspace.live import hook
+    from jupyterlab_mlflow_workspace.kernel.live import hook
 
     assert hook.check() is None, hook.check()
     before = {name: TrackingServiceClient.__dict__[name] for name in hook.EXPECTED}
@@ -338,7 +338,7 @@ def test_pusher_limits_without_a_kernel(monkeypatch):
     """Long keys, NaN/Inf, a run end: ≤ 256 KB and ≥ 50 ms apart, every point, in order."""
     import comm
 
-    from jupyterlab_mlflow_workspace.live import pusher as pusher_module
+    from jupyterlab_mlflow_workspace.kernel.live import pusher as pusher_module
 
     sent: list = []
     monkeypatch.setattr(
@@ -380,7 +380,7 @@ def test_a_refused_comm_is_retried_with_back_off(monkeypatch):
     """A comm closed right after opening (JupyterLab without our target) is not reopened at once."""
     import comm
 
-    from jupyterlab_mlflow_workspace.live import pusher as pusher_module
+    from jupyterlab_mlflow_workspace.kernel.live import pusher as pusher_module
 
     sent: list = []
     comms: list[_FakeComm] = []
@@ -586,10 +586,10 @@ def test_one_flusher_after_reload(frontend):
     frontend.execute(
         """
         import importlib
-        import jupyterlab_mlflow_workspace.live.pusher, jupyterlab_mlflow_workspace.live.hook
-        importlib.reload(jupyterlab_mlflow_workspace.live.pusher)
-        importlib.reload(jupyterlab_mlflow_workspace.live.hook)
-        live = importlib.reload(jupyterlab_mlflow_workspace.live)
+        import jupyterlab_mlflow_workspace.kernel.live.pusher, jupyterlab_mlflow_workspace.kernel.live.hook
+        importlib.reload(jupyterlab_mlflow_workspace.kernel.live.pusher)
+        importlib.reload(jupyterlab_mlflow_workspace.kernel.live.hook)
+        live = importlib.reload(jupyterlab_mlflow_workspace.kernel.live)
         assert live.activate()
         """
     )
@@ -641,3 +641,16 @@ def test_a_20000_point_burst_stays_within_the_limits(frontend):
     assert _max_per_second([m["date"] for m in ours]) <= MAX_PER_SECOND
     stats = json.loads(frontend.execute("print(json.dumps(live.status()))"))
     assert stats["dropped"] == 0 and stats["errors"] == 0
+
+
+def test_the_old_import_path_is_the_same_package():
+    """Connected setup cells saved before the move import ``jupyterlab_mlflow_workspace.live``:
+    that name is the kernel-side package itself (one hook, one comm), not a copy."""
+    import jupyterlab_mlflow_workspace.live.hook as old_hook
+
+    import jupyterlab_mlflow_workspace.live as old
+    from jupyterlab_mlflow_workspace.kernel import live as new
+    from jupyterlab_mlflow_workspace.live import activate, pusher
+
+    assert old is new
+    assert activate is new.activate and pusher is new.pusher and old_hook is new.hook

@@ -33,7 +33,7 @@ def test_the_provider_is_registered_with_mlflow():
 
 
 def test_paths_outside_the_root_are_not_tagged(monkeypatch):
-    from jupyterlab_mlflow_workspace.live import context
+    from jupyterlab_mlflow_workspace.kernel.live import context
 
     monkeypatch.setattr(context, "_root_dir", "/srv/notebooks")
     monkeypatch.setenv("JPY_SESSION_NAME", "/srv/notebooks/a/b.ipynb")

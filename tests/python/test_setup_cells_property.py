@@ -564,7 +564,7 @@ def test_plain_cell_needs_only_the_standard_library_and_mlflow(cli):
             names = [node.module]
         (optional if id(node) in guarded else required).update(names)
     assert required <= {"os", "mlflow", "logging"} and "mlflow" in required
-    assert optional == {"jupyterlab_mlflow_workspace.live"}
+    assert optional == {"jupyterlab_mlflow_workspace.kernel.live"}
 
 
 def test_cli_reports_bad_requests(cli):

@@ -92,7 +92,7 @@ describe('plain setup cell', () => {
         line.includes('jupyterlab_mlflow_workspace')
       );
       expect(lines[ours]).toMatch(
-        /^ {4}from jupyterlab_mlflow_workspace\.live /
+        /^ {4}from jupyterlab_mlflow_workspace\.kernel\.live /
       );
       expect(lines[ours - 1]).toBe('try:');
       expect(lines.slice(ours + 1, ours + 3)).toEqual([

@@ -262,7 +262,7 @@ test.describe('Live metric charts', () => {
     await page.evaluate(() => {
       const nb = (window as any).jupyterapp.shell.currentWidget;
       nb.model.sharedModel.cells[0].setSource(
-        'import sys\nsys.modules["jupyterlab_mlflow_workspace.live"] = None'
+        'import sys\nsys.modules["jupyterlab_mlflow_workspace.kernel.live"] = None'
       );
     });
     await page.notebook.runCell(0);
