@@ -56,3 +56,20 @@ def test_install_json_points_to_pip(wheel):
 
 def test_tests_are_not_shipped(wheel):
     assert not [n for n in wheel.namelist() if "/tests/" in n]
+
+
+def test_one_copy_of_uplot_in_its_own_chunk(wheel):
+    """Every chart draws through one uPlot: its code (``addGap``/``tzDate`` are uPlot's own
+    exports) is in exactly one chunk, a shared module the remote entry loads on demand, not
+    bundled into the entry or into our code."""
+    prefix = f"{EXT}/static/"
+    chunks = {
+        n.split(prefix, 1)[1]: wheel.read(n).decode("utf-8", "replace")
+        for n in wheel.namelist()
+        if prefix in n and n.endswith(".js")
+    }
+    with_uplot = [name for name, code in chunks.items() if "addGap" in code and "tzDate" in code]
+    assert len(with_uplot) == 1, with_uplot
+    assert not with_uplot[0].startswith("remoteEntry.")
+    entry = next(code for name, code in chunks.items() if name.startswith("remoteEntry."))
+    assert 'shareKey:"uplot"' in entry  # a shared module: one instance per page
