@@ -17,7 +17,7 @@ import {
   validateWorkspace,
   workspaceFields
 } from './common';
-import { NAME_MAX, ONLINE_NAME, positive } from './rules';
+import { NAME_MAX, ONLINE_NAME, kubeCpu, kubeMemory, positive } from './rules';
 
 /** A name that fits the online endpoint rule, derived from the model. */
 export function onlineName(model: IModelChoice): string {
@@ -88,6 +88,36 @@ export function onlineTarget(kind: IOnlineKind): IDeployTarget {
         type: 'number',
         required: true
       },
+      ...(kind.kubernetes
+        ? [
+            {
+              name: 'cpuRequest',
+              label: trans.__('CPU request'),
+              type: 'text' as const,
+              required: true,
+              help: trans.__('Cores per instance, e.g. 0.5 or 500m.')
+            },
+            {
+              name: 'memoryRequest',
+              label: trans.__('Memory request'),
+              type: 'text' as const,
+              required: true,
+              help: trans.__('Per instance, e.g. 512Mi or 1Gi.')
+            },
+            {
+              name: 'cpuLimit',
+              label: trans.__('CPU limit'),
+              type: 'text' as const,
+              help: trans.__('Optional; at least the request.')
+            },
+            {
+              name: 'memoryLimit',
+              label: trans.__('Memory limit'),
+              type: 'text' as const,
+              help: trans.__('Optional; at least the request.')
+            }
+          ]
+        : []),
       // The azureml-mlflow plug-in reaches managed endpoints only, so Kubernetes is SDK-only.
       kind.kubernetes
         ? {
@@ -102,7 +132,15 @@ export function onlineTarget(kind: IOnlineKind): IDeployTarget {
     defaults: (model: IModelChoice): TargetValues => ({
       endpoint: onlineName(model),
       deployment: 'blue',
-      ...(kind.kubernetes ? { compute: '' } : {}),
+      ...(kind.kubernetes
+        ? {
+            compute: '',
+            cpuRequest: '0.5',
+            memoryRequest: '1Gi',
+            cpuLimit: '',
+            memoryLimit: ''
+          }
+        : {}),
       instanceType: kind.defaultSize,
       instanceCount: '1',
       style: 'sdk',
@@ -131,6 +169,9 @@ export function onlineTarget(kind: IOnlineKind): IDeployTarget {
           'Name the Kubernetes compute (2 to 32 letters, digits or "-", a letter first).'
         );
       }
+      if (kind.kubernetes) {
+        Object.assign(errors, validateResources(values, trans));
+      }
       if (!/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(text(values, 'instanceType'))) {
         errors.instanceType = trans.__(
           'Use an Azure VM size such as Standard_DS3_v2.'
@@ -153,6 +194,44 @@ export function onlineTarget(kind: IOnlineKind): IDeployTarget {
   };
 }
 
+/** Kubernetes requests and limits: valid quantities, and a limit never below its request. */
+function validateResources(
+  values: TargetValues,
+  trans: TranslationBundle
+): Record<string, string> {
+  const errors: Record<string, string> = {};
+  const pairs: [string, string, (t: string) => number, string][] = [
+    [
+      'cpuRequest',
+      'cpuLimit',
+      kubeCpu,
+      trans.__('Use cores (0.5) or millicores (500m).')
+    ],
+    [
+      'memoryRequest',
+      'memoryLimit',
+      kubeMemory,
+      trans.__('Use a Kubernetes quantity such as 512Mi or 1Gi.')
+    ]
+  ];
+  for (const [requestKey, limitKey, parse, message] of pairs) {
+    const request = parse(text(values, requestKey));
+    if (Number.isNaN(request)) {
+      errors[requestKey] = message;
+    }
+    const limitText = text(values, limitKey);
+    if (limitText) {
+      const limit = parse(limitText);
+      if (Number.isNaN(limit)) {
+        errors[limitKey] = message;
+      } else if (limit < request) {
+        errors[limitKey] = trans.__('A limit below the request is refused.');
+      }
+    }
+  }
+  return errors;
+}
+
 function generateOnline(kind: IOnlineKind, request: IDeployRequest): string {
   const v = request.values;
   const count = Number(text(v, 'instanceCount'));
@@ -165,7 +244,15 @@ function generateOnline(kind: IOnlineKind, request: IDeployRequest): string {
     `deployment_name = ${pyStr(text(v, 'deployment'))}`,
     `instance_type = ${pyStr(text(v, 'instanceType'))}`,
     `instance_count = ${count}`,
-    ...(kind.kubernetes ? [`compute_name = ${pyStr(text(v, 'compute'))}`] : []),
+    ...(kind.kubernetes
+      ? [
+          `compute_name = ${pyStr(text(v, 'compute'))}`,
+          `cpu_request = ${pyStr(text(v, 'cpuRequest'))}`,
+          `memory_request = ${pyStr(text(v, 'memoryRequest'))}`,
+          `cpu_limit = ${pyStr(text(v, 'cpuLimit'))} or None`,
+          `memory_limit = ${pyStr(text(v, 'memoryLimit'))} or None`
+        ]
+      : []),
     ''
   ];
   if (!sdk) {
@@ -204,9 +291,19 @@ function generateOnline(kind: IOnlineKind, request: IDeployRequest): string {
     kind.kubernetes
       ? 'endpoint = KubernetesOnlineEndpoint(name=endpoint_name, compute=compute_name, auth_mode="key")'
       : 'endpoint = ManagedOnlineEndpoint(name=endpoint_name, auth_mode="key")',
+    ...(kind.kubernetes
+      ? [
+          'from azure.ai.ml.entities import ResourceRequirementsSettings, ResourceSettings',
+          'resources = ResourceRequirementsSettings(',
+          '    requests=ResourceSettings(cpu=cpu_request, memory=memory_request),',
+          '    limits=ResourceSettings(cpu=cpu_limit, memory=memory_limit) if cpu_limit or memory_limit else None,',
+          ')'
+        ]
+      : []),
     `deployment = ${cls}OnlineDeployment(`,
     '    name=deployment_name, endpoint_name=endpoint_name,',
     '    instance_type=instance_type, instance_count=instance_count,',
+    ...(kind.kubernetes ? ['    resources=resources,'] : []),
     ')',
     'from azure.core.exceptions import ResourceNotFoundError',
     'ml_client = MLClient(DefaultAzureCredential(), subscription_id, resource_group, workspace_name)',

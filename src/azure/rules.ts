@@ -47,3 +47,30 @@ export function positive(text: string): number {
   const t = text.trim();
   return /^\d+(\.\d+)?$/.test(t) && Number(t) > 0 ? Number(t) : NaN;
 }
+
+/** Kubernetes CPU quantities: cores ("0.5", "2") or millicores ("500m"); the value in cores, else NaN. */
+export function kubeCpu(text: string): number {
+  const t = text.trim();
+  const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(t);
+  const cores = m ? Number(m[1]) / (m[2] ? 1000 : 1) : NaN;
+  return cores > 0 ? cores : NaN;
+}
+
+const MEMORY_UNITS: Record<string, number> = {
+  '': 1,
+  K: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 1024,
+  Mi: 1024 ** 2,
+  Gi: 1024 ** 3,
+  Ti: 1024 ** 4
+};
+
+/** Kubernetes memory quantities ("512Mi", "1Gi", "2G"); the value in bytes, else NaN. */
+export function kubeMemory(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(text.trim());
+  const bytes = m ? Number(m[1]) * MEMORY_UNITS[m[2] ?? ''] : NaN;
+  return bytes > 0 ? bytes : NaN;
+}

@@ -119,6 +119,10 @@ KUBERNETES = {
     "compute": "k8s-compute",
     "instanceType": "defaultinstancetype",
     "instanceCount": "3",
+    "cpuRequest": "250m",
+    "memoryRequest": "512Mi",
+    "cpuLimit": "1",
+    "memoryLimit": "1Gi",
 }
 ACI = {"service": "diabetes-aci", "cpu": "0.5", "memory": "1.5"}
 AKS = {"service": "diabetes-aks", "compute": "aks-prod", "cpu": "2", "memory": "4"}
@@ -169,6 +173,10 @@ EXPECTED_BUILT = {
             "instance_type": "defaultinstancetype",
             "instance_count": 3,
             "type": "kubernetes",
+            "resources": {
+                "requests": {"cpu": "250m", "memory": "512Mi"},
+                "limits": {"cpu": "1", "memory": "1Gi"},
+            },
         },
     },
     "managed-mlflow": {"config": {"instance_type": "Standard_DS2_v2", "instance_count": 2}},

@@ -4,7 +4,7 @@ import { aciTarget } from '../aciTarget';
 import { aksTarget } from '../aksTarget';
 import { kubernetesOnlineTarget } from '../kubernetesOnlineTarget';
 import { managedOnlineTarget } from '../managedOnlineTarget';
-import { managedSkuForAci } from '../rules';
+import { kubeCpu, kubeMemory, managedSkuForAci } from '../rules';
 import { workspace } from '../../__tests__/fixtures';
 
 const trans = nullTranslator.load('jupyterlab_mlflow_workspace');
@@ -89,4 +89,35 @@ describe('Azure deploy targets', () => {
       expect(/azureml\.core|azure\.ai\.ml/.test(source)).toBe(!mlflowStyle);
     }
   );
+});
+
+describe('Kubernetes requests and limits', () => {
+  it('reads Kubernetes quantities', () => {
+    expect(kubeCpu('500m')).toBe(0.5);
+    expect(kubeCpu('2')).toBe(2);
+    expect(kubeCpu('0')).toBeNaN();
+    expect(kubeCpu('1.5k')).toBeNaN();
+    expect(kubeMemory('1Gi')).toBe(1024 ** 3);
+    expect(kubeMemory('512M')).toBe(512e6);
+    expect(kubeMemory('1 GB')).toBeNaN();
+  });
+
+  it('refuses a limit below its request and a bad quantity', () => {
+    const values = {
+      ...kubernetesOnlineTarget.defaults(model),
+      ...ws,
+      compute: 'k8s1',
+      cpuRequest: '1',
+      cpuLimit: '500m',
+      memoryRequest: '1 GB'
+    };
+    const errors = kubernetesOnlineTarget.validate(values, trans);
+    expect(Object.keys(errors).sort()).toEqual(['cpuLimit', 'memoryRequest']);
+    expect(
+      kubernetesOnlineTarget.validate(
+        { ...values, cpuLimit: '2', memoryRequest: '1Gi', memoryLimit: '' },
+        trans
+      )
+    ).toEqual({});
+  });
 });

@@ -35,7 +35,10 @@ test.describe('Deploy to Azure ML from the Deploy dialog', () => {
         /managed online endpoint/,
         ['Endpoint name', 'Deployment name', 'Instance type', 'Instance count']
       ],
-      [/Kubernetes online endpoint/, ['Kubernetes compute', 'Instance type']],
+      [
+        /Kubernetes online endpoint/,
+        ['Kubernetes compute', 'Instance type', 'CPU request', 'Memory limit']
+      ],
       [
         /Container Instances web service/,
         ['Service name', 'CPU cores', 'Memory (GB)']
