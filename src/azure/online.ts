@@ -88,6 +88,23 @@ export function onlineTarget(kind: IOnlineKind): IDeployTarget {
         type: 'number',
         required: true
       },
+      {
+        name: 'authMode',
+        label: trans.__('Authentication'),
+        type: 'select',
+        options: [
+          { value: 'key', label: trans.__('Key (does not expire)') },
+          { value: 'aml_token', label: trans.__('Azure ML token (expires)') },
+          ...(kind.kubernetes
+            ? []
+            : [
+                {
+                  value: 'aad_token',
+                  label: trans.__('Microsoft Entra ID token')
+                }
+              ])
+        ]
+      },
       ...(kind.kubernetes
         ? [
             {
@@ -143,6 +160,7 @@ export function onlineTarget(kind: IOnlineKind): IDeployTarget {
         : {}),
       instanceType: kind.defaultSize,
       instanceCount: '1',
+      authMode: 'key',
       style: 'sdk',
       subscriptionId: '',
       resourceGroup: '',
@@ -180,6 +198,16 @@ export function onlineTarget(kind: IOnlineKind): IDeployTarget {
       const count = positive(text(values, 'instanceCount'));
       if (!Number.isInteger(count) || count > 100) {
         errors.instanceCount = trans.__('Use a whole number from 1 to 100.');
+      }
+      // Entra ID tokens are for managed endpoints only (Azure refuses them on Kubernetes).
+      if (
+        !(
+          kind.kubernetes
+            ? ['key', 'aml_token']
+            : ['key', 'aml_token', 'aad_token']
+        ).includes(text(values, 'authMode'))
+      ) {
+        errors.authMode = trans.__('Choose how callers authenticate.');
       }
       if (
         !(kind.kubernetes ? ['sdk'] : ['mlflow', 'sdk']).includes(
@@ -244,6 +272,7 @@ function generateOnline(kind: IOnlineKind, request: IDeployRequest): string {
     `deployment_name = ${pyStr(text(v, 'deployment'))}`,
     `instance_type = ${pyStr(text(v, 'instanceType'))}`,
     `instance_count = ${count}`,
+    `auth_mode = ${pyStr(text(v, 'authMode') || 'key')}`,
     ...(kind.kubernetes
       ? [
           `compute_name = ${pyStr(text(v, 'compute'))}`,
@@ -266,9 +295,9 @@ function generateOnline(kind: IOnlineKind, request: IDeployRequest): string {
       'config = {"instance_type": instance_type, "instance_count": instance_count}',
       'with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:',
       '    json.dump(config, f)',
-      '# Key auth, as with the SDK style (the plug-in would pick aml_token without a config).',
+      '# The auth mode chosen (the plug-in would pick aml_token without a config).',
       'with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as endpoint_file:',
-      '    json.dump({"auth_mode": "key"}, endpoint_file)',
+      '    json.dump({"auth_mode": auth_mode}, endpoint_file)',
       'with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as traffic_file:',
       '    json.dump({"traffic": {deployment_name: 100}}, traffic_file)',
       'try:',
@@ -289,8 +318,8 @@ function generateOnline(kind: IOnlineKind, request: IDeployRequest): string {
     `from azure.ai.ml.entities import ${cls}OnlineEndpoint, ${cls}OnlineDeployment, Model`,
     '# Built before anything is sent: a value Azure would refuse fails here, with nothing created.',
     kind.kubernetes
-      ? 'endpoint = KubernetesOnlineEndpoint(name=endpoint_name, compute=compute_name, auth_mode="key")'
-      : 'endpoint = ManagedOnlineEndpoint(name=endpoint_name, auth_mode="key")',
+      ? 'endpoint = KubernetesOnlineEndpoint(name=endpoint_name, compute=compute_name, auth_mode=auth_mode)'
+      : 'endpoint = ManagedOnlineEndpoint(name=endpoint_name, auth_mode=auth_mode)',
     ...(kind.kubernetes
       ? [
           'from azure.ai.ml.entities import ResourceRequirementsSettings, ResourceSettings',

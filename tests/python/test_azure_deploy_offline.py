@@ -75,6 +75,10 @@ if isinstance(_cfg, dict):
             deploy_config_dict=_cfg
         )
         built["plugin_config"] = _attrs(_parsed)
+_ef = ns.get("endpoint_file")
+if _ef is not None:
+    with open(_ef.name, encoding="utf-8") as _fh:
+        built["endpoint_config"] = json.load(_fh)
 res["built"] = built
 """
 DEPLOY_HARNESS = HARNESS.replace(
@@ -112,6 +116,7 @@ MANAGED = {
     "deployment": "green",
     "instanceType": "Standard_DS2_v2",
     "instanceCount": "2",
+    "authMode": "aad_token",
 }
 KUBERNETES = {
     "endpoint": "diabetes-k8s",
@@ -119,6 +124,7 @@ KUBERNETES = {
     "compute": "k8s-compute",
     "instanceType": "defaultinstancetype",
     "instanceCount": "3",
+    "authMode": "aml_token",
     "cpuRequest": "250m",
     "memoryRequest": "512Mi",
     "cpuLimit": "1",
@@ -156,7 +162,7 @@ def _subset(built: dict, expected: dict) -> dict:
 
 EXPECTED_BUILT = {
     "managed-sdk": {
-        "endpoint": {"name": "diabetes-ep", "auth_mode": "key"},
+        "endpoint": {"name": "diabetes-ep", "auth_mode": "aad_token"},
         "deployment": {
             "name": "green",
             "endpoint_name": "diabetes-ep",
@@ -166,7 +172,11 @@ EXPECTED_BUILT = {
         },
     },
     "kubernetes-sdk": {
-        "endpoint": {"name": "diabetes-k8s", "auth_mode": "key", "compute": "azureml:k8s-compute"},
+        "endpoint": {
+            "name": "diabetes-k8s",
+            "auth_mode": "aml_token",
+            "compute": "azureml:k8s-compute",
+        },
         "deployment": {
             "name": "blue",
             "endpoint_name": "diabetes-k8s",
@@ -179,7 +189,10 @@ EXPECTED_BUILT = {
             },
         },
     },
-    "managed-mlflow": {"config": {"instance_type": "Standard_DS2_v2", "instance_count": 2}},
+    "managed-mlflow": {
+        "config": {"instance_type": "Standard_DS2_v2", "instance_count": 2},
+        "endpoint_config": {"auth_mode": "aad_token"},
+    },
     "aci-sdk-service-principal": {"deploy_config": {"cpu_cores": 0.5, "memory_gb": 1.5}},
     "aks-sdk-service-principal": {"deploy_config": {"cpu_cores": 2, "memory_gb": 4}},
     "aci-mlflow": {"plugin_config": {"cpu_cores": 0.5, "memory_gb": 1.5}},

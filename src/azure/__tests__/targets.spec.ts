@@ -120,4 +120,22 @@ describe('Kubernetes requests and limits', () => {
       )
     ).toEqual({});
   });
+
+  it('offers Entra ID tokens on managed endpoints only', () => {
+    const k8s = {
+      ...kubernetesOnlineTarget.defaults(model),
+      ...ws,
+      compute: 'k8s1',
+      authMode: 'aad_token'
+    };
+    expect(Object.keys(kubernetesOnlineTarget.validate(k8s, trans))).toEqual([
+      'authMode'
+    ]);
+    const managed = {
+      ...managedOnlineTarget.defaults(model),
+      ...ws,
+      authMode: 'aad_token'
+    };
+    expect(managedOnlineTarget.validate(managed, trans)).toEqual({});
+  });
 });
