@@ -91,14 +91,18 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
     // Tracked so that the layout restorer reopens the browser, on its experiment, after a reload.
     const tracker = new WidgetTracker<Widget>({ namespace: 'mlflow-runs' });
     let widget: Widget | null = null;
-    let savedExperiment: string | null = null;
+    // What the restorer saves (see its args below): saved again whenever any part changes —
+    // a click on the experiment already shown makes it a choice without changing its id.
+    const restoredKey = () =>
+      JSON.stringify([
+        model.userChosen,
+        model.experimentId,
+        model.workspace?.id ?? ''
+      ]);
+    let savedKey = '';
     model.changed.connect(() => {
-      if (
-        widget &&
-        !widget.isDisposed &&
-        model.experimentId !== savedExperiment
-      ) {
-        savedExperiment = model.experimentId;
+      if (widget && !widget.isDisposed && restoredKey() !== savedKey) {
+        savedKey = restoredKey();
         void tracker.save(widget);
       }
     });
@@ -127,7 +131,7 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
         }
         // The model outlives the widget: closing the tab only stops refreshing.
         widget.disposed.connect(() => model.stopRefresh());
-        savedExperiment = model.experimentId;
+        savedKey = restoredKey();
         void tracker.add(widget);
       }
       app.shell.activateById(widget.id);
