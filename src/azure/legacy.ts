@@ -65,6 +65,52 @@ export function legacyTarget(kind: ILegacyKind): IDeployTarget {
         type: 'number',
         required: true
       },
+      ...(kind.aks
+        ? [
+            {
+              name: 'minReplicas',
+              label: trans.__('Autoscale: fewest replicas'),
+              type: 'number' as const,
+              required: true
+            },
+            {
+              name: 'maxReplicas',
+              label: trans.__('Autoscale: most replicas'),
+              type: 'number' as const,
+              required: true,
+              help: trans.__('The same number twice for a fixed count.')
+            }
+          ]
+        : []),
+      {
+        name: 'auth',
+        label: trans.__('Authentication'),
+        type: 'select',
+        options: [
+          { value: 'key', label: trans.__('Key') },
+          ...(kind.aks
+            ? [{ value: 'token', label: trans.__('Azure ML token (expires)') }]
+            : []),
+          { value: 'none', label: trans.__('None: anyone with the URL') }
+        ]
+      },
+      ...(kind.aks
+        ? []
+        : [
+            {
+              name: 'location',
+              label: trans.__('Location'),
+              type: 'text' as const,
+              placeholder: 'westeurope',
+              help: trans.__("Optional; empty means the workspace's region.")
+            },
+            {
+              name: 'description',
+              label: trans.__('Description'),
+              type: 'text' as const,
+              help: trans.__('Optional.')
+            }
+          ]),
       styleField(trans, trans.__('Azure ML SDK v1 (azureml-core)')),
       ...workspaceFields(trans)
     ],
@@ -73,6 +119,10 @@ export function legacyTarget(kind: ILegacyKind): IDeployTarget {
       ...(kind.aks ? { compute: '' } : {}),
       cpu: '1',
       memory: '1',
+      ...(kind.aks
+        ? { minReplicas: '1', maxReplicas: '3' }
+        : { location: '', description: '' }),
+      auth: 'key',
       style: 'sdk',
       subscriptionId: '',
       resourceGroup: '',
@@ -105,6 +155,35 @@ export function legacyTarget(kind: ILegacyKind): IDeployTarget {
       if (!(positive(text(values, 'memory')) <= 16)) {
         errors.memory = trans.__('Use a memory size above 0 GB, at most 16.');
       }
+      if (kind.aks) {
+        const low = positive(text(values, 'minReplicas'));
+        const high = positive(text(values, 'maxReplicas'));
+        if (!Number.isInteger(low) || low > 100) {
+          errors.minReplicas = trans.__('Use a whole number from 1 to 100.');
+        }
+        if (!Number.isInteger(high) || high > 100) {
+          errors.maxReplicas = trans.__('Use a whole number from 1 to 100.');
+        } else if (high < low) {
+          errors.maxReplicas = trans.__('At least the fewest replicas.');
+        }
+      } else {
+        const location = text(values, 'location');
+        if (location && !/^[a-z][a-z0-9]{2,30}$/.test(location)) {
+          errors.location = trans.__(
+            'Use an Azure region name such as westeurope (lower case, no spaces).'
+          );
+        }
+        if (text(values, 'description').length > 500) {
+          errors.description = trans.__('Use at most 500 characters.');
+        }
+      }
+      if (
+        !(kind.aks ? ['key', 'token', 'none'] : ['key', 'none']).includes(
+          text(values, 'auth')
+        )
+      ) {
+        errors.auth = trans.__('Choose how callers authenticate.');
+      }
       if (!['mlflow', 'sdk'].includes(text(values, 'style'))) {
         errors.style = trans.__('Choose a code style.');
       }
@@ -130,7 +209,17 @@ function generateLegacy(kind: ILegacyKind, request: IDeployRequest): string {
     `service_name = ${pyStr(text(v, 'service'))}`,
     `cpu_cores = ${cpu}`,
     `memory_gb = ${memory}`,
-    ...(kind.aks ? [`compute_name = ${pyStr(text(v, 'compute'))}`] : []),
+    `auth_mode = ${pyStr(text(v, 'auth') || 'key')}`,
+    ...(kind.aks
+      ? [
+          `compute_name = ${pyStr(text(v, 'compute'))}`,
+          `min_replicas = ${Number(text(v, 'minReplicas'))}`,
+          `max_replicas = ${Number(text(v, 'maxReplicas'))}`
+        ]
+      : [
+          `location = ${pyStr(text(v, 'location'))}`,
+          `description = ${pyStr(text(v, 'description'))}`
+        ]),
     ''
   ];
   const failure = failureLines();
@@ -143,9 +232,22 @@ function generateLegacy(kind: ILegacyKind, request: IDeployRequest): string {
       '    raise SystemExit("The MLflow deployments client deploys to the tracking server\'s Azure ML workspace; choose the Azure ML SDK code style for another workspace.")',
       'import json, tempfile',
       '# The keys azureml-mlflow reads for v1 web services (it ignores unknown keys).',
-      kind.aks
-        ? 'config = {"computeType": "aks", "computeTargetName": compute_name, "containerResourceRequirements": {"cpu": cpu_cores, "memoryInGB": memory_gb}}'
-        : 'config = {"computeType": "aci", "containerResourceRequirements": {"cpu": cpu_cores, "memoryInGB": memory_gb}}',
+      'config = {',
+      `    "computeType": "${kind.aks ? 'aks' : 'aci'}",`,
+      '    "containerResourceRequirements": {"cpu": cpu_cores, "memoryInGB": memory_gb},',
+      '    "authEnabled": auth_mode == "key",',
+      ...(kind.aks
+        ? [
+            '    "computeTargetName": compute_name,',
+            '    "tokenAuthEnabled": auth_mode == "token",',
+            '    "autoScaler": {"autoscaleEnabled": True, "minReplicas": min_replicas, "maxReplicas": max_replicas},',
+            '}'
+          ]
+        : [
+            '    **({"location": location} if location else {}),',
+            '    **({"description": description} if description else {}),',
+            '}'
+          ]),
       'with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:',
       '    json.dump(config, f)',
       'try:',
@@ -163,9 +265,20 @@ function generateLegacy(kind: ILegacyKind, request: IDeployRequest): string {
       ? 'from azureml.core.webservice import AksWebservice\nfrom azureml.core.compute import AksCompute'
       : 'from azureml.core.webservice import AciWebservice',
     '# Built before anything is sent: a value Azure would refuse fails here, with nothing created.',
-    kind.aks
-      ? 'deploy_config = AksWebservice.deploy_configuration(cpu_cores=cpu_cores, memory_gb=memory_gb)'
-      : 'deploy_config = AciWebservice.deploy_configuration(cpu_cores=cpu_cores, memory_gb=memory_gb)',
+    ...(kind.aks
+      ? [
+          'deploy_config = AksWebservice.deploy_configuration(',
+          '    cpu_cores=cpu_cores, memory_gb=memory_gb,',
+          '    autoscale_enabled=True, autoscale_min_replicas=min_replicas, autoscale_max_replicas=max_replicas,',
+          '    auth_enabled=auth_mode == "key", token_auth_enabled=auth_mode == "token",',
+          ')'
+        ]
+      : [
+          'deploy_config = AciWebservice.deploy_configuration(',
+          '    cpu_cores=cpu_cores, memory_gb=memory_gb, auth_enabled=auth_mode == "key",',
+          '    location=location or None, description=description or None,',
+          ')'
+        ]),
     'import os',
     'from azureml.core.authentication import AzureCliAuthentication, ServicePrincipalAuthentication',
     '_sp_names = ("AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET")',

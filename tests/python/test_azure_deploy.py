@@ -42,6 +42,8 @@ ASSIGNED = {
     "instanceType": "instance_type",
     "compute": "compute_name",
     "service": "service_name",
+    "location": "location",
+    "description": "description",
     "cpuRequest": "cpu_request",
     "memoryRequest": "memory_request",
 }

@@ -130,8 +130,39 @@ KUBERNETES = {
     "cpuLimit": "1",
     "memoryLimit": "1Gi",
 }
-ACI = {"service": "diabetes-aci", "cpu": "0.5", "memory": "1.5"}
-AKS = {"service": "diabetes-aks", "compute": "aks-prod", "cpu": "2", "memory": "4"}
+ACI = {
+    "service": "diabetes-aci",
+    "cpu": "0.5",
+    "memory": "1.5",
+    "auth": "key",
+    "location": "westeurope",
+    "description": 'diabetes "lr"\nfrom the notebook',
+}
+AKS = {
+    "service": "diabetes-aks",
+    "compute": "aks-prod",
+    "cpu": "2",
+    "memory": "4",
+    "auth": "token",
+    "minReplicas": "2",
+    "maxReplicas": "5",
+}
+ACI_BUILT = {
+    "cpu_cores": 0.5,
+    "memory_gb": 1.5,
+    "auth_enabled": True,
+    "location": "westeurope",
+    "description": 'diabetes "lr"\nfrom the notebook',
+}
+AKS_BUILT = {
+    "cpu_cores": 2,
+    "memory_gb": 4,
+    "auth_enabled": False,
+    "token_auth_enabled": True,
+    "autoscale_enabled": True,
+    "autoscale_min_replicas": 2,
+    "autoscale_max_replicas": 5,
+}
 
 # (id, target, style, venv, form values, model URI, extra env, the first network line, message)
 CASES = [
@@ -193,12 +224,11 @@ EXPECTED_BUILT = {
         "config": {"instance_type": "Standard_DS2_v2", "instance_count": 2},
         "endpoint_config": {"auth_mode": "aad_token"},
     },
-    "aci-sdk-service-principal": {"deploy_config": {"cpu_cores": 0.5, "memory_gb": 1.5}},
-    "aks-sdk-service-principal": {"deploy_config": {"cpu_cores": 2, "memory_gb": 4}},
-    "aci-mlflow": {"plugin_config": {"cpu_cores": 0.5, "memory_gb": 1.5}},
-    "aks-mlflow": {
-        "plugin_config": {"cpu_cores": 2, "memory_gb": 4, "compute_target_name": "aks-prod"}
-    },
+    "aci-sdk-service-principal": {"deploy_config": ACI_BUILT},
+    "aks-sdk-service-principal": {"deploy_config": AKS_BUILT},
+    # The plug-in reads the same values from the config file the cell wrote.
+    "aci-mlflow": {"plugin_config": ACI_BUILT},
+    "aks-mlflow": {"plugin_config": {**AKS_BUILT, "compute_target_name": "aks-prod"}},
 }
 EXPECTED_BUILT["managed-sdk-azureml-model"] = EXPECTED_BUILT["managed-sdk"]
 

@@ -139,3 +139,36 @@ describe('Kubernetes requests and limits', () => {
     expect(managedOnlineTarget.validate(managed, trans)).toEqual({});
   });
 });
+
+describe('Legacy web service options', () => {
+  it('AKS autoscale needs whole replica counts, the most at least the fewest', () => {
+    const base = { ...aksTarget.defaults(model), ...ws, compute: 'aks1' };
+    expect(aksTarget.validate(base, trans)).toEqual({});
+    expect(
+      Object.keys(
+        aksTarget.validate(
+          { ...base, minReplicas: '4', maxReplicas: '2' },
+          trans
+        )
+      )
+    ).toEqual(['maxReplicas']);
+    expect(
+      Object.keys(aksTarget.validate({ ...base, minReplicas: '1.5' }, trans))
+    ).toEqual(['minReplicas']);
+  });
+
+  it('ACI location is a region name; token auth is for AKS only', () => {
+    const base = { ...aciTarget.defaults(model), ...ws };
+    expect(
+      aciTarget.validate({ ...base, location: 'westeurope' }, trans)
+    ).toEqual({});
+    expect(
+      Object.keys(
+        aciTarget.validate(
+          { ...base, location: 'West Europe', auth: 'token' },
+          trans
+        )
+      ).sort()
+    ).toEqual(['auth', 'location']);
+  });
+});
