@@ -101,7 +101,14 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
       ]);
     let savedKey = '';
     model.changed.connect(() => {
-      if (widget && !widget.isDisposed && restoredKey() !== savedKey) {
+      // Not while no experiment is open (a reload's start-up, before the restored one opens):
+      // that would overwrite the saved choice with "none".
+      if (
+        widget &&
+        !widget.isDisposed &&
+        model.experimentId !== null &&
+        restoredKey() !== savedKey
+      ) {
         savedKey = restoredKey();
         void tracker.save(widget);
       }
