@@ -468,7 +468,12 @@ class Supervisor:
 def _exec_child(launcher: int) -> int | None:
     """The launcher's command, once it has been exec'd (until then it looks like the launcher)."""
     kids = procinfo.children(launcher)
-    if kids and procinfo.cmdline(kids[0]) not in (None, procinfo.cmdline(launcher)):
+    if not kids:
+        return None
+    argv = procinfo.cmdline(kids[0])
+    # Empty is a zombie: a command that failed to exec and exited before the launcher reaped it
+    # (seen under load: a missing command was taken for a started one).
+    if argv and argv != procinfo.cmdline(launcher):
         return kids[0]
     return None
 
