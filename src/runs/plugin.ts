@@ -91,14 +91,15 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
     // Tracked so that the layout restorer reopens the browser, on its experiment, after a reload.
     const tracker = new WidgetTracker<Widget>({ namespace: 'mlflow-runs' });
     let widget: Widget | null = null;
-    // What the restorer saves (see its args below): saved again whenever any part changes —
-    // a click on the experiment already shown makes it a choice without changing its id.
-    const restoredKey = () =>
-      JSON.stringify([
-        model.userChosen,
-        model.experimentId,
-        model.workspace?.id ?? ''
-      ]);
+    // What the restorer saves and reopens with. Only a choice is restored: a default gives way
+    // to the notebook's experiment.
+    const restoreArgs = () => ({
+      experimentId: model.userChosen ? (model.experimentId ?? '') : '',
+      workspaceId: model.workspace?.id ?? ''
+    });
+    // Saved again whenever the arguments change: a click on the experiment already shown makes
+    // it a choice without changing its id.
+    const restoredKey = () => JSON.stringify(restoreArgs());
     let savedKey = '';
     model.changed.connect(() => {
       // Not while no experiment is open (a reload's start-up, before the restored one opens):
@@ -196,11 +197,7 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
     if (restorer) {
       void restorer.restore(tracker, {
         command: CommandIDs.openRunsBrowser,
-        args: () => ({
-          // Only a choice is restored: a default gives way to the notebook's experiment.
-          experimentId: model.userChosen ? (model.experimentId ?? '') : '',
-          workspaceId: model.workspace?.id ?? ''
-        }),
+        args: restoreArgs,
         name: () => 'runs'
       });
     }
