@@ -142,6 +142,9 @@ export const chartsPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
+    // The layout restorer names a view only once the tracker has it, and a layout saved before
+    // that leaves the view out of the next reload: its command waits for this.
+    let added: Promise<void> = Promise.resolve();
     const openView = (): LiveMetricsView => {
       if (!view || view.isDisposed) {
         view = new LiveMetricsView({
@@ -152,7 +155,7 @@ export const chartsPlugin: JupyterFrontEndPlugin<void> = {
         view.disposed.connect(() => {
           view = null;
         });
-        void tracker.add(view);
+        added = tracker.add(view);
       }
       if (!view.isAttached) {
         if (labShell) {
@@ -175,6 +178,7 @@ export const chartsPlugin: JupyterFrontEndPlugin<void> = {
       execute: () => {
         const shown = openView();
         app.shell.activateById(shown.id);
+        return added;
       }
     });
 

@@ -95,9 +95,21 @@ export class ExperimentsModel {
   /**
    * Fetch the list again: the first `ExperimentsModel.LIMIT` by name, one request. With more,
    * the list says so and the search narrows it; a picker of thousands of names helps no one.
+   * Resolves once the list holds the newest read's answer: a read overtaken by a newer one waits
+   * for it, so that no caller acts on a list that is not yet (or no longer) the one asked for.
    */
   async refresh(): Promise<void> {
     const ticket = ++this._ticket;
+    let read = this._read(ticket);
+    this._latest = read;
+    // An overtaken read answers false; the newest read is then `_latest` (it set it on start).
+    while (!(await read)) {
+      read = this._latest;
+    }
+  }
+
+  /** One read; whether its answer is the list's (false when a newer read overtook it). */
+  private async _read(ticket: number): Promise<boolean> {
     if (this._state.kind !== 'ready') {
       this._state = { kind: 'loading' };
       this._changed.emit();
@@ -110,7 +122,7 @@ export class ExperimentsModel {
         viewType: this._showDeleted ? 'DELETED_ONLY' : 'ACTIVE_ONLY'
       });
       if (ticket !== this._ticket) {
-        return;
+        return false;
       }
       this._state = {
         kind: 'ready',
@@ -119,11 +131,12 @@ export class ExperimentsModel {
       };
     } catch (error) {
       if (ticket !== this._ticket) {
-        return;
+        return false;
       }
       this._state = { kind: 'error', message: (error as Error).message };
     }
     this._changed.emit();
+    return true;
   }
 
   /**
@@ -190,6 +203,7 @@ export class ExperimentsModel {
   private _search = '';
   private _showDeleted = false;
   private _ticket = 0;
+  private _latest: Promise<boolean> = Promise.resolve(true);
   private _changed = new Signal<this, void>(this);
 }
 

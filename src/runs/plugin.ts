@@ -114,7 +114,10 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
         void tracker.save(widget);
       }
     });
-    const open = () => {
+    // Resolves once the browser is in the tracker: the layout restorer names a widget only then,
+    // and a layout saved before that leaves the browser out of the next reload.
+    let added: Promise<void> = Promise.resolve();
+    const open = async (): Promise<void> => {
       if (!widget || widget.isDisposed) {
         const content = new RunsBrowser({
           model,
@@ -140,9 +143,10 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
         // The model outlives the widget: closing the tab only stops refreshing.
         widget.disposed.connect(() => model.stopRefresh());
         savedKey = restoredKey();
-        void tracker.add(widget);
+        added = tracker.add(widget);
       }
       app.shell.activateById(widget.id);
+      await added;
     };
 
     // Loaded below; the column picker writes through it so the choice shows in the Settings Editor.
@@ -178,7 +182,8 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
           }
         }
       },
-      execute: args => {
+      // The restorer waits for this promise (see open).
+      execute: async args => {
         const experimentId = args.experimentId as string | undefined;
         // A restored layout stores '' for "none".
         const workspaceId = (args.workspaceId as string | undefined) || null;
@@ -191,7 +196,7 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
         }
         // The list may predate the notebook's experiment (created by its setup cell).
         void model.reloadExperiments();
-        open();
+        await open();
       }
     });
     if (restorer) {
@@ -338,7 +343,7 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
           : trans.__('Compare (%1)', model.table.selection.length),
       isEnabled: () => model.table.selection.length > 0,
       execute: () => {
-        open();
+        void open();
         return model.openCompare();
       }
     });

@@ -306,6 +306,52 @@ describe('RunsBrowserModel', () => {
     model.dispose();
   });
 
+  it('opens a restored experiment when two reads of its list overlap', async () => {
+    // After a reload: the browser opens on a running local server, the restorer names an
+    // experiment of another workspace, selecting it reads its list and opening the browser reads
+    // it again. The first read answers first; the list is still the old workspace's then.
+    const local = fakeApi(runs);
+    const answers: (() => void)[] = [];
+    const team: IRunsApi = {
+      ...fakeApi(runs),
+      searchExperiments: () =>
+        new Promise(resolve => {
+          answers.push(() =>
+            resolve({
+              experiments: [
+                {
+                  experiment_id: '7',
+                  name: 'theirs',
+                  lifecycle_stage: 'active',
+                  tags: []
+                }
+              ]
+            })
+          );
+        })
+    };
+    const model = new RunsBrowserModel({
+      apiFor: id => (id === 'local' ? local : team)
+    });
+    model.setWorkspace({ ...workspace, id: 'local', url: 'http://local' });
+    await flush();
+    await flush();
+    model.requestExperiment('7', 'other');
+    model.setWorkspace({ ...workspace, id: 'other', url: 'http://other' });
+    void model.reloadExperiments();
+    expect(answers).toHaveLength(2);
+    answers[0]();
+    await flush();
+    await flush();
+    expect(model.experimentId).toBeNull();
+    answers[1]();
+    await flush();
+    await flush();
+    expect(model.experimentId).toBe('7');
+    expect(model.userChosen).toBe(true);
+    model.dispose();
+  });
+
   describe("the notebook's experiment, created after the list was read", () => {
     /** An API whose experiment list grows when the setup cell creates 'diabetes'. */
     function growingApi() {
