@@ -20,6 +20,8 @@ except ImportError:  # pragma: no cover - only in a source tree that was never b
 _KERNEL_API = {
     "connect": ".kernel.connect",
     "deploy_local": ".kernel.deploy",
+    "record_azure_deployment": ".kernel.deploy",
+    "forget_azure_deployment": ".kernel.deploy",
     "load_ipython_extension": ".kernel.live.magic",  # %load_ext jupyterlab_mlflow_workspace
     "unload_ipython_extension": ".kernel.live.magic",
 }

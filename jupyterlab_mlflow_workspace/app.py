@@ -16,6 +16,7 @@ from .bridge import RuntimeFile
 from .bridge.runtime_file import server_token
 from .deploy import LocalDeployments
 from .deploy.artifacts import ArtifactResolver
+from .deploy.azure import AzureDeployments
 from .local.redact import RedactingFilter
 from .local.server import LocalMlflowServer
 from .processes import Supervisor
@@ -107,6 +108,9 @@ class MlflowWorkspaceApp(ExtensionApp):
                 jupyter_ports=self.jupyter_ports,
             ),
             log=self.log,
+        )
+        self.azure_deployments = AzureDeployments(
+            os.path.join(os.path.dirname(state_dir), "deployments")
         )
         # Kernel bridge: a 0600 runtime file; kernels started from now on inherit only its path.
         self.bridge = RuntimeFile(self.serverapp, version=__version__, log=self.log)

@@ -8,6 +8,7 @@ from jupyter_server.utils import url_path_join
 
 from .handlers.bridge import BridgeConnectHandler
 from .handlers.deploy import (
+    AzureDeploymentsHandler,
     DeploymentHandler,
     DeploymentInvocationsHandler,
     DeploymentLogHandler,
@@ -21,7 +22,7 @@ from .handlers.workspaces import TestConnectionHandler, WorkspaceHandlerById, Wo
 
 NAMESPACE = "mlflow-workspace"
 _ID = r"(?P<workspace_id>[A-Za-z0-9_.-]+)"
-_DEPLOYMENT = r"(?P<deployment_id>[0-9a-f]{8})"
+_DEPLOYMENT = r"(?P<deployment_id>(?:az-)?[0-9a-f]{8})"  # local, or a recorded Azure one
 
 
 def build_routes(app):
@@ -48,6 +49,7 @@ def build_routes(app):
         # Local deployments (MLflow's scoring server under the supervisor) and calls to them.
         route("api/deployments", DeploymentsHandler),
         route("api/deployments/preflight", DeploymentPreflightHandler),
+        route("api/deployments/azure", AzureDeploymentsHandler),
         route(f"api/deployments/{_DEPLOYMENT}", DeploymentHandler),
         route(f"api/deployments/{_DEPLOYMENT}/log", DeploymentLogHandler),
         route(f"api/deployments/{_DEPLOYMENT}/invocations", DeploymentInvocationsHandler),

@@ -36,8 +36,8 @@ def owner_alive(owner: str) -> bool:
 
 
 class RecordFile:
-    def __init__(self, state_dir: str, owner: str):
-        self.path = os.path.join(state_dir, STATE_FILE)
+    def __init__(self, state_dir: str, owner: str, name: str = STATE_FILE):
+        self.path = os.path.join(state_dir, name)
         self.owner = owner
 
     @contextlib.contextmanager

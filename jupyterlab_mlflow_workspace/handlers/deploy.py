@@ -7,6 +7,10 @@
 ``DELETE /mlflow-workspace/api/deployments/<id>``            stop (and forget)
 ``GET  /mlflow-workspace/api/deployments/<id>/log``          log tail (``?lines=``)
 ``POST /mlflow-workspace/api/deployments/<id>/invocations``  forwarded to the scoring server
+``POST /mlflow-workspace/api/deployments/azure``             record an Azure deployment (kernel only)
+
+Azure deployments (ids ``az-…``) are records the deploying cell made (deploy/azure.py): listed
+here, removed by DELETE; everything else about them runs as cells in the kernel.
 
 The interpreter that serves (``python``) is accepted only from a kernel started by this server,
 proven by the bridge key of the 0600 runtime file (as for the bridge route): a path from the
@@ -17,6 +21,7 @@ import tornado
 from jupyter_server.auth.decorator import authorized
 
 from ..bridge import KEY_HEADER, require_key
+from ..deploy.azure import ID_PREFIX as AZURE_ID_PREFIX
 from ..deploy.targets import TARGETS, target_for
 from ..errors import UserError
 from .base import ExtensionHandler
@@ -63,6 +68,7 @@ class DeploymentsHandler(_DeployHandler):
         deployments = []
         for name in TARGETS:
             deployments.extend(target_for(self.ext, name).list())
+        deployments.extend(self.ext.azure_deployments.list())
         self.write_json({"targets": list(TARGETS), "deployments": deployments})
 
     @tornado.web.authenticated
@@ -87,16 +93,33 @@ class DeploymentPreflightHandler(_DeployHandler):
         self.write_json(await manager.validate(**kwargs))
 
 
+class AzureDeploymentsHandler(_DeployHandler):
+    @tornado.web.authenticated
+    @authorized("write")
+    def post(self):
+        # Only the cell that deployed records (a kernel of this server, by the bridge key): a
+        # page cannot plant a scoring URI that a later "Call endpoint" cell would send data to.
+        require_key(self.request.headers, getattr(self.ext, "bridge", None))
+        self.write_json(self.ext.azure_deployments.record(self.json_body()))
+
+
 class DeploymentHandler(_DeployHandler):
     @tornado.web.authenticated
     @authorized("read")
     def get(self, deployment_id):
-        self.write_json(self.ext.deployments.get(deployment_id))
+        if deployment_id.startswith(AZURE_ID_PREFIX):
+            self.write_json(self.ext.azure_deployments.get(deployment_id))
+        else:
+            self.write_json(self.ext.deployments.get(deployment_id))
 
     @tornado.web.authenticated
     @authorized("execute")
     async def delete(self, deployment_id):
-        self.write_json(await self.ext.deployments.stop(deployment_id))
+        if deployment_id.startswith(AZURE_ID_PREFIX):
+            # Removes the record only; the delete cell removes the Azure resource.
+            self.write_json(self.ext.azure_deployments.forget(deployment_id))
+        else:
+            self.write_json(await self.ext.deployments.stop(deployment_id))
 
 
 class DeploymentLogHandler(_DeployHandler):

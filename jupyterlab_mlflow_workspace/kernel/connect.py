@@ -193,8 +193,10 @@ def _connection(parts: urllib.parse.SplitResult) -> http.client.HTTPConnection:
     raise _Unavailable(f"the runtime file has an unsupported URL scheme {parts.scheme!r}")
 
 
-def post_to_server(info: dict, path: str, body: dict, *, timeout: float = TIMEOUT):
-    """POST ``body`` to ``path`` of the Jupyter server named in the runtime file, with its token
+def post_to_server(
+    info: dict, path: str, body: dict | None, *, timeout: float = TIMEOUT, method: str = "POST"
+):
+    """POST (or ``method``) ``body`` to ``path`` of the Jupyter server named in the runtime file, with its token
     and the bridge key; returns ``(status, JSON payload or None)``.
 
     Raises ``_Unavailable`` when the server does not answer.
@@ -209,7 +211,8 @@ def post_to_server(info: dict, path: str, body: dict, *, timeout: float = TIMEOU
     conn = _connection(parts)
     conn.timeout = timeout
     try:
-        conn.request("POST", full_path, body=json.dumps(body), headers=headers)
+        data = None if body is None else json.dumps(body)
+        conn.request(method, full_path, body=data, headers=headers)
         response = conn.getresponse()
         status = response.status
         raw = response.read(MAX_ANSWER_BYTES)

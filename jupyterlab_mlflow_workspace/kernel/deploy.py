@@ -71,6 +71,49 @@ def deploy_local(
     raise RuntimeError(_error(status, payload))
 
 
+AZURE_PATH = "mlflow-workspace/api/deployments/azure"
+
+
+def record_azure_deployment(**fields) -> str | None:
+    """List an Azure deployment this kernel made under Deployments in the panel.
+
+    Called by the generated deploy cells once Azure answered. ``fields``: ``target``,
+    ``subscription_id``, ``resource_group``, ``workspace_name``, ``endpoint`` and optionally
+    ``deployment``, ``scoring_uri``, ``model_uri``, ``auth_mode`` (never a key: the server refuses
+    unknown fields). Never raises: the deployment exists whether or not the list shows it; prints
+    why when it cannot be listed. Returns the record's id.
+    """
+    try:
+        info = _read_runtime_file()
+        status, payload = _post(info, AZURE_PATH, fields)
+    except (_Unavailable, RuntimeError) as why:
+        print(f"(Not listed under Deployments in the panel: {why}.)")
+        return None
+    if status == 200 and isinstance(payload, dict) and payload.get("id"):
+        print(f"Listed under Deployments in the panel ({payload['id']}).")
+        return payload["id"]
+    message = payload.get("message") if isinstance(payload, dict) else None
+    print(f"(Not listed under Deployments in the panel: {message or f'HTTP {status}'}.)")
+    return None
+
+
+def forget_azure_deployment(deployment_id: str) -> bool:
+    """Remove an Azure deployment from the panel's list (after the cell deleted it in Azure)."""
+    try:
+        info = _read_runtime_file()
+        status, _ = post_to_server(
+            info, f"mlflow-workspace/api/deployments/{deployment_id}", None, method="DELETE"
+        )
+    except _Unavailable as why:
+        print(f"(Still listed in the panel: {why}; use Remove there.)")
+        return False
+    if status == 200:
+        print("Removed from Deployments in the panel.")
+        return True
+    print(f"(Still listed in the panel: HTTP {status}; use Remove there.)")
+    return False
+
+
 def _tracking_uri() -> str | None:
     """Where MLflow in this kernel points, when it is a server the Jupyter server may know."""
     uri = os.environ.get("MLFLOW_TRACKING_URI", "")

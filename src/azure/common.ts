@@ -141,7 +141,40 @@ export function cellHead(
     '    if "connection" in names or any(isinstance(e, OSError) for e in chain):',
     `        return ${pyStr(UNREACHABLE_HINT)} + " (" + str(chain[-1])[:200] + ")"`,
     '    return None',
+    '',
+    '',
+    'def _record_azure(**fields):',
+    "    # Listed under Deployments in the panel, through this kernel's Jupyter server. No key is",
+    '    # sent (the server refuses one); without the extension in this kernel it is only not listed.',
+    '    try:',
+    '        from jupyterlab_mlflow_workspace import record_azure_deployment',
+    '    except ImportError:',
+    '        print("(Not listed under Deployments in the panel: jupyterlab_mlflow_workspace is not in this kernel.)")',
+    '        return',
+    '    record_azure_deployment(',
+    '        subscription_id=subscription_id, resource_group=resource_group,',
+    '        workspace_name=workspace_name, model_uri=model_uri, **fields,',
+    '    )',
     ''
+  ];
+}
+
+/**
+ * The success end of a deploy cell (inside its `try`): print the scoring URI and list the
+ * deployment in the panel. `fields` are Python expressions by record field.
+ */
+export function recordLines(
+  target: string,
+  scoringUri: string,
+  fields: Record<string, string>
+): string[] {
+  const args = Object.entries(fields)
+    .map(([key, expr]) => `${key}=${expr}`)
+    .join(', ');
+  return [
+    `    scoring_uri = ${scoringUri}`,
+    '    print("Scoring URI:", scoring_uri)',
+    `    _record_azure(target=${pyStr(target)}, scoring_uri=scoring_uri, ${args})`
   ];
 }
 

@@ -11,6 +11,7 @@ import {
 import {
   cellHead,
   failureLines,
+  recordLines,
   nameMessage,
   styleField,
   text,
@@ -19,6 +20,9 @@ import {
 } from './common';
 import { onlineName } from './online';
 import { SERVICE_NAME, managedSkuForAci, positive } from './rules';
+
+/** What the panel lists of a web service (Python names of the cell). */
+const RECORDED = { endpoint: 'service_name', auth_mode: 'auth_mode' };
 
 /** What differs between the ACI and the AKS web service. */
 export interface ILegacyKind {
@@ -254,7 +258,7 @@ function generateLegacy(kind: ILegacyKind, request: IDeployRequest): string {
       '    client = get_deploy_client(mlflow.get_tracking_uri())',
       '    print(f"Deploying {service_name}…")',
       '    result = client.create_deployment(service_name, model_uri, config={"deploy-config-file": f.name})',
-      '    print("Scoring URI:", result.get("scoringUri"))',
+      ...recordLines(kind.id, 'result.get("scoringUri")', RECORDED),
       ...failure
     ].join('\n');
   }
@@ -300,7 +304,7 @@ function generateLegacy(kind: ILegacyKind, request: IDeployRequest): string {
     '    print(f"Deploying {service_name}…")',
     '    service = AzureModel.deploy(ws, service_name, [model], deployment_config=deploy_config, deployment_target=target)',
     '    service.wait_for_deployment(show_output=True)',
-    '    print("Scoring URI:", service.scoring_uri)',
+    ...recordLines(kind.id, 'service.scoring_uri', RECORDED),
     ...failure
   ].join('\n');
 }

@@ -11,6 +11,7 @@ import {
 import {
   cellHead,
   failureLines,
+  recordLines,
   nameMessage,
   styleField,
   text,
@@ -260,6 +261,13 @@ function validateResources(
   return errors;
 }
 
+/** What the panel lists of an online deployment (Python names of the cell). */
+const RECORDED = {
+  endpoint: 'endpoint_name',
+  deployment: 'deployment_name',
+  auth_mode: 'auth_mode'
+};
+
 function generateOnline(kind: IOnlineKind, request: IDeployRequest): string {
   const v = request.values;
   const count = Number(text(v, 'instanceCount'));
@@ -308,7 +316,11 @@ function generateOnline(kind: IOnlineKind, request: IDeployRequest): string {
       '    client.create_deployment(deployment_name, model_uri, config={"deploy-config-file": f.name}, endpoint=endpoint_name)',
       '    # A new deployment on an explicit endpoint gets no traffic until it is given some.',
       '    client.update_endpoint(endpoint_name, config={"endpoint-config-file": traffic_file.name})',
-      '    print("Scoring URI:", client.get_endpoint(endpoint_name)["properties"]["scoringUri"])',
+      ...recordLines(
+        kind.id,
+        'client.get_endpoint(endpoint_name)["properties"]["scoringUri"]',
+        RECORDED
+      ),
       ...failureLines()
     ].join('\n');
   }
@@ -363,7 +375,11 @@ function generateOnline(kind: IOnlineKind, request: IDeployRequest): string {
     '        # An endpoint in use keeps its split: the new deployment gets 0 % until you move it.',
     '        print(f"Traffic stays {existing.traffic}; {deployment_name} gets 0 %. To send it all, run:")',
     '        print(f"  existing.traffic = {{{deployment_name!r}: 100}}; ml_client.online_endpoints.begin_create_or_update(existing).result()")',
-    '    print("Scoring URI:", ml_client.online_endpoints.get(endpoint_name).scoring_uri)',
+    ...recordLines(
+      kind.id,
+      'ml_client.online_endpoints.get(endpoint_name).scoring_uri',
+      RECORDED
+    ),
     ...failureLines()
   ].join('\n');
 }
