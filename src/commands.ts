@@ -17,6 +17,7 @@ export namespace CommandIDs {
   export const deploy = 'mlflow-workspace:deploy';
   export const refreshDeployments = 'mlflow-workspace:refresh-deployments';
   export const stopDeployment = 'mlflow-workspace:stop-deployment';
+  export const runDeploymentAction = 'mlflow-workspace:run-deployment-action';
   // Live metric charts (issue 5)
   export const openLiveMetrics = 'mlflow-workspace:open-live-metrics';
   export const pinRun = 'mlflow-workspace:pin-run';

@@ -98,7 +98,28 @@ export interface IWorkspaceDraft {
 
 /** The lifecycle of a deployment the server part runs. */
 export type DeploymentState =
-  'validating' | 'starting' | 'ready' | 'restarting' | 'failed' | 'stopped';
+  | 'validating'
+  | 'starting'
+  | 'ready'
+  | 'restarting'
+  | 'failed'
+  | 'stopped'
+  /** A cloud deployment the deploying cell recorded; its live state is asked by a cell. */
+  | 'deployed';
+
+/** What a deploying cell recorded of an Azure deployment (no secret: the server refuses one). */
+export interface IAzureRecord {
+  target: string;
+  subscription_id: string;
+  resource_group: string;
+  workspace_name: string;
+  /** The online endpoint, or the legacy web service. */
+  endpoint: string;
+  /** The online deployment (absent for a legacy web service). */
+  deployment: string | null;
+  scoring_uri: string | null;
+  auth_mode: string | null;
+}
 
 /** What the pre-flight found out about a model in the interpreter that would serve it. */
 export interface IPreflight {
@@ -142,6 +163,8 @@ export interface IDeployment {
   ready_at: number | null;
   started_in: number | null;
   preflight: IPreflight | null;
+  /** Set on a recorded Azure deployment (id `az-…`). */
+  azure?: IAzureRecord;
 }
 
 /** The model's own answer to a call of `/invocations`, passed through unchanged. */

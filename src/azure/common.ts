@@ -94,16 +94,6 @@ export function cellHead(
   variant: 'azure-v2' | 'azure-v1' | 'mlflow'
 ): string[] {
   const v = request.values;
-  const imports = {
-    'azure-v2':
-      '    from azure.ai.ml import MLClient\n    from azure.identity import DefaultAzureCredential',
-    'azure-v1': '    from azureml.core import Workspace',
-    // The MLflow style needs only MLflow and the plug-in that adds the "azureml" target.
-    mlflow:
-      '    from mlflow.deployments import get_deploy_client\n    import azureml.mlflow  # noqa: F401 - the "azureml" deployment target'
-  }[variant];
-  const pip =
-    variant === 'mlflow' ? MLFLOW_PLUGIN_PIP_HINT : AZURE_PIP_HINT[variant];
   return [
     `model_uri = ${pyStr(request.model.uri)}`,
     `subscription_id = ${pyStr(text(v, 'subscriptionId'))}`,
@@ -111,11 +101,7 @@ export function cellHead(
     `workspace_name = ${pyStr(text(v, 'workspaceName'))}`,
     '',
     'import re',
-    'try:',
-    '    import mlflow',
-    imports,
-    'except ImportError as err:',
-    `    raise SystemExit(f"Azure ML SDK missing ({err}). Run: ${pip}") from None`,
+    ...importLines(variant),
     '',
     "# The model's workspace when the tracking server is Azure ML, else the form's workspace.",
     '_found = re.search(',
@@ -129,20 +115,7 @@ export function cellHead(
     'print(f"Workspace: {workspace_name} ({resource_group})")',
     '',
     '',
-    'def _azure_problem(err):',
-    '    # The SDKs wrap failures (MLflow: "Error while creating deployment"): look down the chain.',
-    '    chain = []',
-    '    while err is not None and len(chain) < 20:',
-    '        chain.append(err)',
-    '        err = err.__cause__ or err.__context__',
-    '    names = " ".join(type(e).__name__.lower() for e in chain)',
-    '    if "authentication" in names or "credential" in names:',
-    `        return ${pyStr(SIGN_IN_HINT)}`,
-    '    if "connection" in names or any(isinstance(e, OSError) for e in chain):',
-    `        return ${pyStr(UNREACHABLE_HINT)} + " (" + str(chain[-1])[:200] + ")"`,
-    '    return None',
-    '',
-    '',
+    ...problemLines(),
     'def _record_azure(**fields):',
     "    # Listed under Deployments in the panel, through this kernel's Jupyter server. No key is",
     '    # sent (the server refuses one); without the extension in this kernel it is only not listed.',
@@ -175,6 +148,66 @@ export function recordLines(
     `    scoring_uri = ${scoringUri}`,
     '    print("Scoring URI:", scoring_uri)',
     `    _record_azure(target=${pyStr(target)}, scoring_uri=scoring_uri, ${args})`
+  ];
+}
+
+/** `_azure_problem(err)`: a sign-in or network failure down an exception chain, in plain words. */
+export function problemLines(): string[] {
+  return [
+    'def _azure_problem(err):',
+    '    # The SDKs wrap failures (MLflow: "Error while creating deployment"): look down the chain.',
+    '    chain = []',
+    '    while err is not None and len(chain) < 20:',
+    '        chain.append(err)',
+    '        err = err.__cause__ or err.__context__',
+    '    names = " ".join(type(e).__name__.lower() for e in chain)',
+    '    if "authentication" in names or "credential" in names:',
+    `        return ${pyStr(SIGN_IN_HINT)}`,
+    '    if "connection" in names or any(isinstance(e, OSError) for e in chain):',
+    `        return ${pyStr(UNREACHABLE_HINT)} + " (" + str(chain[-1])[:200] + ")"`,
+    '    return None',
+    '',
+    ''
+  ];
+}
+
+/** The guarded imports of a cell, with the one `%pip install` line that fixes a missing SDK. */
+export function importLines(
+  variant: 'azure-v2' | 'azure-v1' | 'mlflow'
+): string[] {
+  const imports = {
+    'azure-v2':
+      '    from azure.ai.ml import MLClient\n    from azure.identity import DefaultAzureCredential',
+    'azure-v1': '    from azureml.core import Workspace',
+    // The MLflow style needs only MLflow and the plug-in that adds the "azureml" target.
+    mlflow:
+      '    from mlflow.deployments import get_deploy_client\n    import azureml.mlflow  # noqa: F401 - the "azureml" deployment target'
+  }[variant];
+  const pip =
+    variant === 'mlflow' ? MLFLOW_PLUGIN_PIP_HINT : AZURE_PIP_HINT[variant];
+  return [
+    'try:',
+    '    import mlflow',
+    imports,
+    'except ImportError as err:',
+    `    raise SystemExit(f"Azure ML SDK missing ({err}). Run: ${pip}") from None`
+  ];
+}
+
+/**
+ * SDK v1 sign-in inside a `try`: a service principal from the environment, else `az login`
+ * (read through azure-cli in the kernel), never an interactive login waiting for a device code.
+ */
+export function v1WorkspaceLines(): string[] {
+  return [
+    '    import os',
+    '    from azureml.core.authentication import AzureCliAuthentication, ServicePrincipalAuthentication',
+    '    _sp_names = ("AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET")',
+    '    auth = (',
+    '        ServicePrincipalAuthentication(*(os.environ[v] for v in _sp_names))',
+    '        if all(os.environ.get(v) for v in _sp_names) else AzureCliAuthentication()',
+    '    )',
+    '    ws = Workspace(subscription_id, resource_group, workspace_name, auth=auth)'
   ];
 }
 

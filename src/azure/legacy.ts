@@ -1,6 +1,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import { AZURE_SDK_V1_END_OF_SUPPORT } from '../snippets/azure';
 import { pyStr } from '../snippets/pyliteral';
+import { azureActions } from './actions';
 import {
   IDeployRequest,
   IDeployTarget,
@@ -12,6 +13,7 @@ import {
   cellHead,
   failureLines,
   recordLines,
+  v1WorkspaceLines,
   nameMessage,
   styleField,
   text,
@@ -40,6 +42,7 @@ export function legacyTarget(kind: ILegacyKind): IDeployTarget {
     badge: 'legacy',
     description: `${kind.description} SDK v1 support ended on ${AZURE_SDK_V1_END_OF_SUPPORT}; prefer an online endpoint.`,
     serverManaged: false,
+    actions: (trans: TranslationBundle) => azureActions('legacy', trans),
     fields: (trans: TranslationBundle): ITargetField[] => [
       {
         name: 'service',
@@ -283,17 +286,8 @@ function generateLegacy(kind: ILegacyKind, request: IDeployRequest): string {
           '    location=location or None, description=description or None,',
           ')'
         ]),
-    'import os',
-    'from azureml.core.authentication import AzureCliAuthentication, ServicePrincipalAuthentication',
-    '_sp_names = ("AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET")',
     'try:',
-    '    # A service principal from the environment, else `az login` (SDK v1 reads it through',
-    '    # azure-cli in this kernel): never an interactive login waiting for a device code.',
-    '    auth = (',
-    '        ServicePrincipalAuthentication(*(os.environ[v] for v in _sp_names))',
-    '        if all(os.environ.get(v) for v in _sp_names) else AzureCliAuthentication()',
-    '    )',
-    '    ws = Workspace(subscription_id, resource_group, workspace_name, auth=auth)',
+    ...v1WorkspaceLines(),
     '    # Register the model from its runs:/ or models:/ URI (Azure ML needs a registered model).',
     '    print("Registering the model…")',
     '    local_path = mlflow.artifacts.download_artifacts(model_uri)',

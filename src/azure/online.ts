@@ -1,6 +1,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import { defaultName } from '../deploy/localTarget';
 import { pyStr } from '../snippets/pyliteral';
+import { azureActions } from './actions';
 import {
   IDeployRequest,
   IDeployTarget,
@@ -52,6 +53,7 @@ export function onlineTarget(kind: IOnlineKind): IDeployTarget {
     label: kind.label,
     description: kind.description,
     serverManaged: false,
+    actions: (trans: TranslationBundle) => azureActions('online', trans),
     fields: (trans: TranslationBundle): ITargetField[] => [
       {
         name: 'endpoint',

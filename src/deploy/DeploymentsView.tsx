@@ -2,6 +2,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 import { IDeployment } from '../api/types';
+import { IDeploymentAction } from './targets';
 import { CallEndpoint } from './CallEndpoint';
 import { LoadableList } from '../ui/LoadableList';
 import { DeploymentsModel } from './deploymentsModel';
@@ -14,11 +15,15 @@ export function DeploymentSummary(props: {
   deployment: IDeployment;
   deployments: DeploymentsModel;
   trans: TranslationBundle;
+  /** The target's label (e.g. "Azure ML managed online endpoint"), when known. */
+  targetLabel?: string;
 }): JSX.Element {
   const { deployment: d, deployments, trans } = props;
   const stopping = deployments.isStopping(d.id);
   const stopError = deployments.stopError(d.id);
-  const live = !['stopped', 'failed'].includes(d.state);
+  // A recorded cloud deployment is not run by this server: the list only forgets it.
+  const cloud = !!d.azure;
+  const live = !cloud && !['stopped', 'failed'].includes(d.state);
   return (
     <div
       className="jp-mlflow-Deployment"
@@ -36,7 +41,11 @@ export function DeploymentSummary(props: {
           title={
             live
               ? trans.__('Stop the service and remove it from the list')
-              : trans.__('Remove it from the list')
+              : cloud
+                ? trans.__(
+                    'Remove it from this list; the deployment stays in Azure (Delete… deletes it)'
+                  )
+                : trans.__('Remove it from the list')
           }
           onClick={() => void deployments.stop(d.id)}
         >
@@ -47,12 +56,36 @@ export function DeploymentSummary(props: {
               : trans.__('Remove')}
         </button>
       </div>
+      {cloud ? (
+        <div className="jp-mlflow-Deployment-cloud">
+          <span>
+            {trans.__(
+              '%1 in %2 (%3)',
+              props.targetLabel ?? d.target,
+              d.azure!.workspace_name,
+              d.azure!.resource_group
+            )}
+          </span>
+          <span
+            className="jp-mlflow-Deployment-bills"
+            title={trans.__(
+              'Azure bills this deployment while it exists, whether or not it is called.'
+            )}
+          >
+            {trans.__('bills while running')}
+          </span>
+        </div>
+      ) : null}
       <div className="jp-mlflow-Deployment-meta">
         <code title={trans.__('Model URI')}>{d.model_uri}</code>
         {d.scoring_uri ? (
           <code
             className="jp-mlflow-Deployment-uri"
-            title={trans.__('Scoring URI (on the Jupyter server machine)')}
+            title={
+              cloud
+                ? trans.__('Scoring URI')
+                : trans.__('Scoring URI (on the Jupyter server machine)')
+            }
           >
             {d.scoring_uri}
           </code>
@@ -81,8 +114,14 @@ export function DeploymentSummary(props: {
 export function DeploymentsView(props: {
   deployments: DeploymentsModel;
   trans: TranslationBundle;
+  /** A target's label and the cells it offers on its deployments (the deploy-target seam). */
+  targetOf?: (
+    d: IDeployment
+  ) => { label: string; actions: IDeploymentAction[] } | undefined;
+  /** Run one of those cells (a command: it inserts the cell and runs it in the kernel). */
+  onAction?: (d: IDeployment, action: IDeploymentAction) => void;
 }): JSX.Element {
-  const { deployments, trans } = props;
+  const { deployments, trans, targetOf, onAction } = props;
   const [open, setOpen] = React.useState<string | null>(null);
   const [bodies, setBodies] = React.useState<Record<string, string>>({});
   return (
@@ -107,7 +146,26 @@ export function DeploymentsView(props: {
                       deployment={d}
                       deployments={deployments}
                       trans={trans}
+                      targetLabel={targetOf?.(d)?.label}
                     />
+                    {d.azure && onAction ? (
+                      <div
+                        className="jp-mlflow-Deployment-actions"
+                        role="group"
+                        aria-label={trans.__('Cells for %1', d.name)}
+                      >
+                        {(targetOf?.(d)?.actions ?? []).map(action => (
+                          <button
+                            key={action.id}
+                            className={`jp-Button jp-mod-styled jp-mod-minimal ${action.confirm ? 'jp-mod-warn' : ''}`}
+                            title={action.caption}
+                            onClick={() => onAction(d, action)}
+                          >
+                            {action.label}
+                          </button>
+                        ))}
+                      </div>
+                    ) : null}
                     {d.state === 'ready' ? (
                       <button
                         className="jp-Button jp-mod-styled jp-mod-minimal"
@@ -162,6 +220,8 @@ export function stateLabel(d: IDeployment, trans: TranslationBundle): string {
       return trans.__('failed');
     case 'stopped':
       return trans.__('stopped');
+    case 'deployed':
+      return trans.__('in Azure');
     default:
       return d.state;
   }

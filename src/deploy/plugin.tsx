@@ -2,7 +2,12 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { Dialog, ICommandPalette, showDialog } from '@jupyterlab/apputils';
+import {
+  Dialog,
+  ICommandPalette,
+  showDialog,
+  showErrorMessage
+} from '@jupyterlab/apputils';
 import { CodeCell } from '@jupyterlab/cells';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
@@ -155,6 +160,61 @@ export const deployPlugin: JupyterFrontEndPlugin<IDeployTargets> = {
       label: trans.__('Refresh Deployments'),
       execute: () => deployments.refresh()
     });
+    /** A listed deployment's action, offered by its target (e.g. Azure: state, call, delete). */
+    const actionOf = (args: any) => {
+      const d = deployments.find(String(args.deploymentId ?? ''));
+      const action = d
+        ? targets
+            .get(d.target)
+            ?.actions?.(trans)
+            .find(a => a.id === args.action)
+        : undefined;
+      return d && action ? { d, action } : null;
+    };
+    commands.addCommand(CommandIDs.runDeploymentAction, {
+      label: args => actionOf(args)?.action.label ?? trans.__('Run a Cell'),
+      caption: args => actionOf(args)?.action.caption ?? '',
+      isEnabled: args => actionOf(args) !== null,
+      execute: async args => {
+        const found = actionOf(args);
+        if (!found) {
+          return;
+        }
+        const { d, action } = found;
+        const panel = notebooks.currentWidget;
+        if (!panel || !isPython(panel)) {
+          await showErrorMessage(
+            action.label,
+            trans.__(
+              'Open a Python notebook first: the cell runs in its kernel, with your credentials.'
+            )
+          );
+          return;
+        }
+        if (action.confirm) {
+          const answer = await showDialog({
+            title: trans.__('%1 — %2', action.label, d.name),
+            body: action.confirm,
+            buttons: [
+              Dialog.cancelButton({ label: trans.__('Cancel') }),
+              Dialog.warnButton({
+                label: action.label.replace(/…$/, '')
+              })
+            ]
+          });
+          if (!answer.button.accept) {
+            return;
+          }
+        }
+        const index = insertCodeCell(panel, action.generate(d), 'below');
+        const cell = panel.content.widgets[index];
+        // Without a kernel the cell waits, reviewable, for the user to run it.
+        if (cell instanceof CodeCell && panel.sessionContext.session?.kernel) {
+          await CodeCell.execute(cell, panel.sessionContext);
+          await deployments.refresh();
+        }
+      }
+    });
     commands.addCommand(CommandIDs.stopDeployment, {
       label: trans.__('Stop Deployment'),
       isEnabled: args => typeof args.deploymentId === 'string',
@@ -179,7 +239,19 @@ export const deployPlugin: JupyterFrontEndPlugin<IDeployTargets> = {
 
     // The Deployments section of the ML Workspace panel (absent where the panel is).
     if (workspacePanel) {
-      const section = new DeploymentsSection(deployments, trans);
+      const section = new DeploymentsSection(deployments, trans, {
+        targetOf: d => {
+          const target = targets.get(d.target);
+          return target
+            ? { label: target.label, actions: target.actions?.(trans) ?? [] }
+            : undefined;
+        },
+        onAction: (d, action) =>
+          void commands.execute(CommandIDs.runDeploymentAction, {
+            deploymentId: d.id,
+            action: action.id
+          })
+      });
       section.addClass('jp-mlflow-DeploymentsSection');
       section.title.label = trans.__('Deployments');
       workspacePanel.addSection(section);
@@ -195,14 +267,22 @@ export const deployPlugin: JupyterFrontEndPlugin<IDeployTargets> = {
 class DeploymentsSection extends ReactWidget {
   constructor(
     private readonly _deployments: DeploymentsModel,
-    private readonly _trans: TranslationBundle
+    private readonly _trans: TranslationBundle,
+    private readonly _targets: Pick<
+      React.ComponentProps<typeof DeploymentsView>,
+      'targetOf' | 'onAction'
+    >
   ) {
     super();
   }
 
   protected render(): JSX.Element {
     return (
-      <DeploymentsView deployments={this._deployments} trans={this._trans} />
+      <DeploymentsView
+        deployments={this._deployments}
+        trans={this._trans}
+        {...this._targets}
+      />
     );
   }
 

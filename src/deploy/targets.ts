@@ -1,7 +1,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import { DisposableDelegate, IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
-import { IPreflight, IWorkspace } from '../api/types';
+import { IDeployment, IPreflight, IWorkspace } from '../api/types';
 
 /**
  * A model the user can deploy: where it is and what the dialog shows about it.
@@ -54,6 +54,21 @@ export interface ICellOutcome {
 }
 
 /**
+ * Something the panel's Deployments list offers on a deployment of a target: a reviewable cell,
+ * inserted into the active notebook and run in its kernel (cloud calls stay in the kernel).
+ */
+export interface IDeploymentAction {
+  /** Stable within the target, e.g. `state`, `call`, `delete`. */
+  id: string;
+  label: string;
+  caption: string;
+  /** Asked (with a warning button) before the cell is inserted: a destructive action. */
+  confirm?: string;
+  /** The cell. Every recorded value goes through `snippets/pyliteral.ts`. */
+  generate(deployment: IDeployment): string;
+}
+
+/**
  * A deployment target plug-in. Everything the browser needs is here; a target has a Python side
  * only where the Jupyter server acts (the local target: validate → deploy → status → stop).
  * Cloud targets generate cells that run in the user's kernel with the user's credentials.
@@ -88,6 +103,8 @@ export interface IDeployTarget {
    * outcome, so that the dialog can follow it under Deployments; null when none is named.
    */
   follow?(outcome: ICellOutcome): string | null;
+  /** Optional: the cells the Deployments list offers on a deployment of this target. */
+  actions?(trans: TranslationBundle): IDeploymentAction[];
 }
 
 /**

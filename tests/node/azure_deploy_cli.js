@@ -4,6 +4,8 @@
  *
  * Each stdin line: {"target": "azure-managed-online" | "azure-kubernetes-online" | "azure-aci" |
  * "azure-aks", "op": "generate" | "validate" | "defaults", "model": {...}, "values": {...}}
+ * or {"target": ..., "op": "action", "action": "state" | "call" | "delete", "deployment": {...}}
+ * (a listed deployment, as GET /deployments shows it).
  * Each stdout line: {"result": ...} or {"error": "..."}.
  *
  * Requires lib/azure/*.js: run `jlpm build:lib` first.
@@ -78,7 +80,7 @@ function handle(targets, line) {
   }
   let reply;
   try {
-    const { target, op, model, values } = JSON.parse(line);
+    const { target, op, model, values, action, deployment } = JSON.parse(line);
     const t = targets[target];
     if (!t) {
       throw new Error(`unknown target: ${target}`);
@@ -87,6 +89,12 @@ function handle(targets, line) {
       reply = { result: t.generate({ model, workspaceId: 'w', values }) };
     } else if (op === 'validate') {
       reply = { result: t.validate(values, trans) };
+    } else if (op === 'action') {
+      const found = t.actions(trans).find(a => a.id === action);
+      if (!found) {
+        throw new Error(`unknown action: ${action}`);
+      }
+      reply = { result: found.generate(deployment) };
     } else if (op === 'defaults') {
       reply = { result: t.defaults(model) };
     } else {

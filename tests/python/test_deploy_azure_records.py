@@ -164,13 +164,8 @@ def _success_end(cell: str) -> tuple[dict, ast.Call]:
     ids=[c[0] for c in CASES if c[5] == CASES[0][5]],
 )  # fmt: skip
 async def test_each_deploy_cell_lists_what_it_made(
-    jp_fetch,
-    jp_serverapp,
-    deploy_gen,
-    target,
-    style,
-    values,  # noqa: F811
-):
+    jp_fetch, jp_serverapp, deploy_gen, target, style, values  # noqa: F811
+):  # fmt: skip
     form = deploy_gen(target, "defaults")
     form.update(style=style, **values, **WORKSPACE_FORM)
     cell = deploy_gen(target, "generate", form)
