@@ -133,4 +133,79 @@ test.describe('Deploy to Azure ML from the Deploy dialog', () => {
       'Run: %pip install azure-ai-ml azure-identity azureml-mlflow'
     );
   });
+
+  test('a deployment the kernel recorded is listed with its cells: State and logs runs, Delete asks first, Remove forgets it', async ({
+    page
+  }) => {
+    await page.notebook.createNew('azure-listed.ipynb');
+    // What a deploy cell does once Azure answered: record it through the kernel bridge (a real
+    // kernel of this Jupyter server; no Azure is involved in recording).
+    await page.notebook.setCell(
+      0,
+      'code',
+      [
+        'from jupyterlab_mlflow_workspace import record_azure_deployment',
+        'record_azure_deployment(target="azure-managed-online",',
+        '    subscription_id="0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", resource_group="rg-ml",',
+        '    workspace_name="ws-demo", endpoint="diabetes-ep", deployment="green",',
+        '    scoring_uri="https://diabetes-ep.westeurope.inference.ml.azure.com/score",',
+        '    model_uri="runs:/0123456789abcdef0123456789abcdef/model", auth_mode="key")'
+      ].join('\n')
+    );
+    await page.notebook.runCell(0);
+    await expect(
+      page.locator('.jp-OutputArea-output', {
+        hasText: 'Listed under Deployments'
+      })
+    ).toBeVisible({ timeout: 120_000 });
+
+    await page.sidebar.openTab('jp-mlflow-workspace-panel');
+    const panel = page.locator('#jp-mlflow-workspace-panel');
+    const listed = panel.locator(
+      '.jp-mlflow-Deployment[data-state="deployed"]'
+    );
+    await expect(listed).toHaveCount(1, { timeout: 60_000 });
+    await expect(listed).toContainText('diabetes-ep/green');
+    await expect(listed).toContainText('in ws-demo (rg-ml)');
+    await expect(listed).toContainText('bills while running');
+    const cells = panel.getByRole('group', {
+      name: 'Cells for diabetes-ep/green'
+    });
+
+    // State and logs: a cell in the notebook, run in its kernel. This kernel has no Azure SDK,
+    // so it ends, for real, in the one install line.
+    await page.notebook.activate('azure-listed.ipynb');
+    await cells.getByRole('button', { name: 'State and logs' }).click();
+    await expect(
+      page.locator('.jp-OutputArea-output', {
+        hasText: 'Run: %pip install azure-ai-ml azure-identity'
+      })
+    ).toBeVisible({ timeout: 120_000 });
+    const sources: string[] = await page.evaluate(() => {
+      const nb = (window as any).jupyterapp.shell.currentWidget;
+      return nb.model.sharedModel.cells.map((c: any) => c.getSource());
+    });
+    expect(sources.some(s => s.includes('get_logs(deployment_name'))).toBe(
+      true
+    );
+
+    // Delete asks first; Cancel inserts nothing.
+    await cells.getByRole('button', { name: 'Delete…' }).click();
+    const confirm = page.locator('.jp-Dialog');
+    await expect(confirm).toContainText('Delete this deployment in Azure?');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await expect
+      .poll(() =>
+        page.evaluate(
+          () =>
+            (window as any).jupyterapp.shell.currentWidget.model.sharedModel
+              .cells.length
+        )
+      )
+      .toBe(sources.length);
+
+    // Remove forgets it here; the Azure deployment is untouched.
+    await listed.getByRole('button', { name: 'Remove' }).click();
+    await expect(listed).toHaveCount(0, { timeout: 60_000 });
+  });
 });
