@@ -38,6 +38,21 @@ export function azureActions(
       ),
       generate: d => (legacy ? legacyCall(d) : onlineCall(d))
     },
+    ...(legacy
+      ? []
+      : [
+          {
+            id: 'traffic',
+            label: trans.__('Send all traffic…'),
+            caption: trans.__(
+              'Insert and run a cell that sends all of the endpoint’s traffic to this deployment'
+            ),
+            confirm: trans.__(
+              'Send all of the endpoint’s traffic to this deployment? Its other deployments get none from then on.'
+            ),
+            generate: onlineTraffic
+          }
+        ]),
     {
       id: 'delete',
       label: trans.__('Delete…'),
@@ -145,6 +160,24 @@ function onlineCall(d: IDeployment): string {
     '        deployment_name=deployment_name or None,',
     '    )',
     '    print("Predictions:", answer)',
+    ...failureLines()
+  ].join('\n');
+}
+
+function onlineTraffic(d: IDeployment): string {
+  return [
+    ...head(
+      d,
+      'Send all traffic of an Azure ML online endpoint to one deployment.',
+      false
+    ),
+    'try:',
+    V2_CLIENT,
+    '    endpoint = ml_client.online_endpoints.get(endpoint_name)',
+    '    print(f"Traffic was {endpoint.traffic}")',
+    '    endpoint.traffic = {deployment_name: 100}',
+    '    ml_client.online_endpoints.begin_create_or_update(endpoint).result()',
+    '    print(f"All traffic of {endpoint_name} now goes to {deployment_name}.")',
     ...failureLines()
   ].join('\n');
 }

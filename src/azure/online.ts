@@ -138,6 +138,29 @@ export function onlineTarget(kind: IOnlineKind): IDeployTarget {
             }
           ]
         : []),
+      {
+        name: 'traffic',
+        label: trans.__('Traffic when the endpoint exists'),
+        type: 'select',
+        options: [
+          {
+            value: '0',
+            label: trans.__('None until I move it (0 %)')
+          },
+          { value: '100', label: trans.__('All of it (100 %)') }
+        ],
+        help: trans.__(
+          'A new endpoint sends all its traffic to its first deployment. Send all traffic later from Deployments in the panel.'
+        )
+      },
+      ...ADVANCED.map(([name, label, help]) => ({
+        name,
+        label: trans.__(label),
+        type: 'number' as const,
+        required: true,
+        advanced: true,
+        help: trans.__(help)
+      })),
       // The azureml-mlflow plug-in reaches managed endpoints only, so Kubernetes is SDK-only.
       kind.kubernetes
         ? {
@@ -164,6 +187,8 @@ export function onlineTarget(kind: IOnlineKind): IDeployTarget {
       instanceType: kind.defaultSize,
       instanceCount: '1',
       authMode: 'key',
+      traffic: '0',
+      ...Object.fromEntries(ADVANCED.map(([name, , , value]) => [name, value])),
       style: 'sdk',
       subscriptionId: '',
       resourceGroup: '',
@@ -201,6 +226,15 @@ export function onlineTarget(kind: IOnlineKind): IDeployTarget {
       const count = positive(text(values, 'instanceCount'));
       if (!Number.isInteger(count) || count > 100) {
         errors.instanceCount = trans.__('Use a whole number from 1 to 100.');
+      }
+      if (!['0', '100'].includes(text(values, 'traffic') || '0')) {
+        errors.traffic = trans.__('Choose 0 % or 100 %.');
+      }
+      for (const [name, , , , max] of ADVANCED) {
+        const value = positive(text(values, name));
+        if (!Number.isInteger(value) || value > max) {
+          errors[name] = trans.__('Use a whole number from 1 to %1.', max);
+        }
       }
       // Entra ID tokens are for managed endpoints only (Azure refuses them on Kubernetes).
       if (
@@ -263,6 +297,55 @@ function validateResources(
   return errors;
 }
 
+/**
+ * Request and probe settings (Azure ML SDK style), with Azure's own defaults: name, label, help,
+ * default, and the largest value Azure takes. Both probes (liveness, readiness) take the same.
+ */
+const ADVANCED: [string, string, string, string, number][] = [
+  [
+    'requestTimeoutMs',
+    'Request timeout (ms)',
+    'Scoring requests longer than this fail. Azure ML SDK style.',
+    '5000',
+    180000
+  ],
+  [
+    'maxConcurrentRequests',
+    'Concurrent requests per instance',
+    'Azure ML SDK style.',
+    '1',
+    1000
+  ],
+  [
+    'probeInitialDelay',
+    'Probe initial delay (s)',
+    'Before the first liveness and readiness probe. Azure ML SDK style.',
+    '10',
+    3600
+  ],
+  [
+    'probePeriod',
+    'Probe period (s)',
+    'Between probes. Azure ML SDK style.',
+    '10',
+    3600
+  ],
+  [
+    'probeTimeout',
+    'Probe timeout (s)',
+    'A probe slower than this fails. Azure ML SDK style.',
+    '2',
+    3600
+  ],
+  [
+    'probeFailureThreshold',
+    'Probe failures before restart',
+    'Consecutive failures. Azure ML SDK style.',
+    '30',
+    1000
+  ]
+];
+
 /** What the panel lists of an online deployment (Python names of the cell). */
 const RECORDED = {
   endpoint: 'endpoint_name',
@@ -283,6 +366,8 @@ function generateOnline(kind: IOnlineKind, request: IDeployRequest): string {
     `instance_type = ${pyStr(text(v, 'instanceType'))}`,
     `instance_count = ${count}`,
     `auth_mode = ${pyStr(text(v, 'authMode') || 'key')}`,
+    '# Traffic for this deployment when the endpoint already takes traffic (a new one gets all).',
+    `traffic_percent = ${text(v, 'traffic') === '100' ? 100 : 0}`,
     ...(kind.kubernetes
       ? [
           `compute_name = ${pyStr(text(v, 'compute'))}`,
@@ -312,12 +397,23 @@ function generateOnline(kind: IOnlineKind, request: IDeployRequest): string {
       '    json.dump({"traffic": {deployment_name: 100}}, traffic_file)',
       'try:',
       '    client = get_deploy_client(mlflow.get_tracking_uri())',
-      '    print(f"Creating endpoint {endpoint_name}…")',
-      '    client.create_endpoint(endpoint_name, config={"endpoint-config-file": endpoint_file.name})',
+      '    try:',
+      '        existing = client.get_endpoint(endpoint_name)',
+      '    except Exception as err:  # the plug-in wraps "not found" in an MlflowException',
+      '        if _azure_problem(err):',
+      '            raise',
+      '        existing = None',
+      '    if existing is None:',
+      '        print(f"Creating endpoint {endpoint_name}…")',
+      '        client.create_endpoint(endpoint_name, config={"endpoint-config-file": endpoint_file.name})',
       '    print(f"Creating deployment {deployment_name}…")',
       '    client.create_deployment(deployment_name, model_uri, config={"deploy-config-file": f.name}, endpoint=endpoint_name)',
-      '    # A new deployment on an explicit endpoint gets no traffic until it is given some.',
-      '    client.update_endpoint(endpoint_name, config={"endpoint-config-file": traffic_file.name})',
+      '    # A new deployment on an explicit endpoint gets no traffic until it is given some: a new',
+      '    # endpoint sends it all; one in use only when asked (traffic_percent).',
+      '    if existing is None or traffic_percent == 100:',
+      '        client.update_endpoint(endpoint_name, config={"endpoint-config-file": traffic_file.name})',
+      '    else:',
+      '        print(f"{deployment_name} gets 0 % of {endpoint_name} until you send it traffic (Deployments in the panel).")',
       ...recordLines(
         kind.id,
         'client.get_endpoint(endpoint_name)["properties"]["scoringUri"]',
@@ -327,9 +423,15 @@ function generateOnline(kind: IOnlineKind, request: IDeployRequest): string {
     ].join('\n');
   }
   const cls = kind.kubernetes ? 'Kubernetes' : 'Managed';
+  const int = (name: string) => Number(text(v, name));
   return [
     ...head,
+    `request_timeout_ms = ${int('requestTimeoutMs')}`,
+    `max_concurrent_requests = ${int('maxConcurrentRequests')}`,
+    `probe = dict(initial_delay=${int('probeInitialDelay')}, period=${int('probePeriod')}, timeout=${int('probeTimeout')}, failure_threshold=${int('probeFailureThreshold')})`,
+    '',
     `from azure.ai.ml.entities import ${cls}OnlineEndpoint, ${cls}OnlineDeployment, Model`,
+    'from azure.ai.ml.entities import OnlineRequestSettings, ProbeSettings',
     '# Built before anything is sent: a value Azure would refuse fails here, with nothing created.',
     kind.kubernetes
       ? 'endpoint = KubernetesOnlineEndpoint(name=endpoint_name, compute=compute_name, auth_mode=auth_mode)'
@@ -347,6 +449,11 @@ function generateOnline(kind: IOnlineKind, request: IDeployRequest): string {
     '    name=deployment_name, endpoint_name=endpoint_name,',
     '    instance_type=instance_type, instance_count=instance_count,',
     ...(kind.kubernetes ? ['    resources=resources,'] : []),
+    '    request_settings=OnlineRequestSettings(',
+    '        request_timeout_ms=request_timeout_ms,',
+    '        max_concurrent_requests_per_instance=max_concurrent_requests,',
+    '    ),',
+    '    liveness_probe=ProbeSettings(**probe), readiness_probe=ProbeSettings(**probe),',
     ')',
     'from azure.core.exceptions import ResourceNotFoundError',
     'ml_client = MLClient(DefaultAzureCredential(), subscription_id, resource_group, workspace_name)',
@@ -373,10 +480,13 @@ function generateOnline(kind: IOnlineKind, request: IDeployRequest): string {
     '        # A new endpoint routes nothing until told: all of its traffic goes to this deployment.',
     '        endpoint.traffic = {deployment_name: 100}',
     '        ml_client.online_endpoints.begin_create_or_update(endpoint).result()',
+    '    elif traffic_percent == 100:',
+    '        existing.traffic = {deployment_name: 100}',
+    '        ml_client.online_endpoints.begin_create_or_update(existing).result()',
+    '        print(f"All traffic of {endpoint_name} now goes to {deployment_name}.")',
     '    else:',
     '        # An endpoint in use keeps its split: the new deployment gets 0 % until you move it.',
-    '        print(f"Traffic stays {existing.traffic}; {deployment_name} gets 0 %. To send it all, run:")',
-    '        print(f"  existing.traffic = {{{deployment_name!r}: 100}}; ml_client.online_endpoints.begin_create_or_update(existing).result()")',
+    '        print(f"Traffic stays {existing.traffic}; {deployment_name} gets 0 % until you send it traffic (Deployments in the panel: Send all traffic).")',
     ...recordLines(
       kind.id,
       'ml_client.online_endpoints.get(endpoint_name).scoring_uri',

@@ -48,6 +48,8 @@ function DeployForm(props: {
   }, []);
   const choices = model.choices;
   const errors = model.errors;
+  const fields = model.target.fields(trans);
+  const advanced = fields.filter(field => field.advanced);
   const locked = model.busy;
   const picker = (
     <LoadableList
@@ -131,15 +133,35 @@ function DeployForm(props: {
             </label>
           ))}
         </div>
-        {model.target.fields(trans).map(field => (
-          <FieldInput
-            key={field.name}
-            field={field}
-            value={model.values[field.name]}
-            error={errors[field.name]}
-            onChange={value => model.setValue(field.name, value)}
-          />
-        ))}
+        {fields
+          .filter(field => !field.advanced)
+          .map(field => (
+            <FieldInput
+              key={field.name}
+              field={field}
+              value={model.values[field.name]}
+              error={errors[field.name]}
+              onChange={value => model.setValue(field.name, value)}
+            />
+          ))}
+        {advanced.length ? (
+          <details
+            className="jp-mlflow-DeployAdvanced"
+            // Opened while one of its fields is refused, so the message is seen.
+            open={advanced.some(f => errors[f.name]) || undefined}
+          >
+            <summary>{trans.__('Advanced')}</summary>
+            {advanced.map(field => (
+              <FieldInput
+                key={field.name}
+                field={field}
+                value={model.values[field.name]}
+                error={errors[field.name]}
+                onChange={value => model.setValue(field.name, value)}
+              />
+            ))}
+          </details>
+        ) : null}
       </fieldset>
 
       {/* Sticky at the bottom of the dialog's scrolling body: the primary buttons show

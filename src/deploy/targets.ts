@@ -31,6 +31,8 @@ export interface ITargetField {
   placeholder?: string;
   help?: string;
   required?: boolean;
+  /** Folded under "Advanced" in the form (opened when one of them has an error). */
+  advanced?: boolean;
 }
 
 /** The form's values, by field name (numbers are kept as the typed text). */

@@ -59,6 +59,8 @@ CASES = [
     # The request is the model's input example: the model is read first (Azure ML tracking).
     ("online-call", ONLINE, "call", "v2", {},
      "_local = mlflow.artifacts.download_artifacts(model_uri)", SIGN_IN),
+    ("online-traffic", ONLINE, "traffic", "v2", {},
+     "endpoint = ml_client.online_endpoints.get(endpoint_name)", SIGN_IN),
     ("online-delete", ONLINE, "delete", "v2", {},
      "others = [x.name for x in ml_client.online_deployments.list(endpoint_name)", SIGN_IN),
     ("legacy-state", LEGACY, "state", "v1", SP_ENV, "ws = Workspace(", UNREACHABLE),
@@ -93,14 +95,15 @@ def test_action_cell_runs_to_its_first_network_call(
     assert run.network, "no network attempt was made" + context
     for attempt in run.network:
         assert [run.path, line] in [s[:2] for s in attempt["stack"]], (attempt, context)
-    # Nothing was deleted or forgotten before Azure answered.
-    assert "Deleted" not in run.stdout and "Removed from Deployments" not in run.stdout
+    # Nothing was deleted, moved or forgotten before Azure answered.
+    for claim in ("Deleted", "Removed from Deployments", "now goes to"):
+        assert claim not in run.stdout, run.stdout
 
 
 def test_hostile_names_stay_literals(bridge):  # noqa: F811
     hostile = 'x"\n__import__("os").system("id")#\u202e'
     record = {**ONLINE, "azure": {**ONLINE["azure"], "endpoint": hostile, "deployment": hostile}}
-    for action in ("state", "call", "delete"):
+    for action in ("state", "call", "traffic", "delete"):
         cell = bridge(target="azure-managed-online", op="action", action=action, deployment=record)
         compile(cell, "<cell>", "exec")
         namespace: dict = {}

@@ -117,7 +117,15 @@ MANAGED = {
     "instanceType": "Standard_DS2_v2",
     "instanceCount": "2",
     "authMode": "aad_token",
+    # Under "Advanced": request and probe settings, other than Azure's defaults.
+    "requestTimeoutMs": "9000",
+    "maxConcurrentRequests": "4",
+    "probeInitialDelay": "30",
+    "probePeriod": "15",
+    "probeTimeout": "5",
+    "probeFailureThreshold": "6",
 }
+PROBE = {"initial_delay": 30, "period": 15, "timeout": 5, "failure_threshold": 6}
 KUBERNETES = {
     "endpoint": "diabetes-k8s",
     "deployment": "blue",
@@ -174,8 +182,9 @@ CASES = [
      "existing = ml_client.online_endpoints.get(endpoint_name)", SIGN_IN),
     ("kubernetes-sdk", "azure-kubernetes-online", "sdk", "v2", KUBERNETES, MODEL["uri"], {},
      "local_path = mlflow.artifacts.download_artifacts(model_uri)", SIGN_IN),
+    # Is the endpoint there already? (Only a new one gets all traffic without being asked.)
     ("managed-mlflow", "azure-managed-online", "mlflow", "v2", MANAGED, MODEL["uri"], {},
-     "client.create_endpoint(endpoint_name", SIGN_IN),
+     "existing = client.get_endpoint(endpoint_name)", SIGN_IN),
     ("aci-sdk-service-principal", "azure-aci", "sdk", "v1", ACI, MODEL["uri"], SP_ENV,
      "ws = Workspace(", UNREACHABLE),
     ("aks-sdk-service-principal", "azure-aks", "sdk", "v1", AKS, MODEL["uri"], SP_ENV,
@@ -200,6 +209,12 @@ EXPECTED_BUILT = {
             "instance_type": "Standard_DS2_v2",
             "instance_count": 2,
             "type": "managed",
+            "request_settings": {
+                "request_timeout_ms": 9000,
+                "max_concurrent_requests_per_instance": 4,
+            },
+            "liveness_probe": PROBE,
+            "readiness_probe": PROBE,
         },
     },
     "kubernetes-sdk": {

@@ -36,29 +36,43 @@ describe('Azure deployment actions', () => {
   ] as const;
 
   it.each(cases)(
-    '%#: state, call and a confirmed delete, from the record',
+    '%#: state, call, confirmed traffic (online) and delete, from the record',
     (target, kind) => {
       const actions = target.actions!(trans);
-      expect(actions.map(a => a.id)).toEqual(['state', 'call', 'delete']);
-      expect(actions.filter(a => a.confirm).map(a => a.id)).toEqual(['delete']);
+      const online = kind === 'online';
+      expect(actions.map(a => a.id)).toEqual(
+        online
+          ? ['state', 'call', 'traffic', 'delete']
+          : ['state', 'call', 'delete']
+      );
+      // What changes or removes something in Azure asks first.
+      expect(actions.filter(a => a.confirm).map(a => a.id)).toEqual(
+        online ? ['traffic', 'delete'] : ['delete']
+      );
       const d = record(
         target.id,
         'diabetes-ep',
         kind === 'online' ? 'green' : null
       );
-      const [state, call, remove] = actions.map(a => a.generate(d));
-      for (const cell of [state, call, remove]) {
-        expect(cell).toContain('deployment_id = "az-0a1b2c3d"');
-        expect(cell).toContain('workspace_name = "ws-demo"');
+      const cell = (id: string) => actions.find(a => a.id === id)!.generate(d);
+      const [state, call, remove] = ['state', 'call', 'delete'].map(cell);
+      if (online) {
+        expect(cell('traffic')).toContain(
+          'endpoint.traffic = {deployment_name: 100}'
+        );
+      }
+      for (const source of [state, call, remove]) {
+        expect(source).toContain('deployment_id = "az-0a1b2c3d"');
+        expect(source).toContain('workspace_name = "ws-demo"');
         // The key is fetched by the SDK in the kernel: the cell names none.
-        expect(cell).not.toMatch(/get_keys|primary_key|Authorization/);
+        expect(source).not.toMatch(/get_keys|primary_key|Authorization/);
       }
       expect(call).toContain('"input_data"');
       expect(call).toContain('load_input_example');
       // Only the delete cell takes the deployment off the panel's list, after Azure deleted it.
       expect(remove).toContain('forget_azure_deployment(deployment_id)');
       expect(state).not.toContain('forget_azure_deployment');
-      if (kind === 'online') {
+      if (online) {
         expect(state).toContain('get_logs(deployment_name, endpoint_name');
         expect(remove).toContain('online_endpoints.begin_delete');
         expect(call).toContain('online_endpoints.invoke(');

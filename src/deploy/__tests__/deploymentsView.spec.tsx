@@ -73,10 +73,11 @@ describe('DeploymentsView with a recorded Azure deployment', () => {
     expect(buttons.map(b => b.textContent)).toEqual([
       'State and logs',
       'Call endpoint',
+      'Send all traffic…',
       'Delete…'
     ]);
     React.act(() => {
-      buttons[2].click();
+      buttons[3].click();
     });
     expect(ran).toEqual(['az-0a1b2c3d delete']);
     React.act(() => root.unmount());
