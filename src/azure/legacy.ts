@@ -21,7 +21,7 @@ import {
   workspaceFields
 } from './common';
 import { onlineName } from './online';
-import { SERVICE_NAME, managedSkuForAci, positive } from './rules';
+import { SERVICE_NAME, managedSkuForAci, parseTags, positive } from './rules';
 
 /** What the panel lists of a web service (Python names of the cell). */
 const RECORDED = { endpoint: 'service_name', auth_mode: 'auth_mode' };
@@ -101,6 +101,13 @@ export function legacyTarget(kind: ILegacyKind): IDeployTarget {
           { value: 'none', label: trans.__('None: anyone with the URL') }
         ]
       },
+      {
+        name: 'tags',
+        label: trans.__('Tags'),
+        type: 'text',
+        placeholder: 'team=ml, stage=test',
+        help: trans.__('Optional; key=value pairs, separated by commas.')
+      },
       ...(kind.aks
         ? []
         : [
@@ -130,6 +137,7 @@ export function legacyTarget(kind: ILegacyKind): IDeployTarget {
         ? { minReplicas: '1', maxReplicas: '3' }
         : { location: '', description: '' }),
       auth: 'key',
+      tags: '',
       style: 'sdk',
       subscriptionId: '',
       resourceGroup: '',
@@ -184,6 +192,11 @@ export function legacyTarget(kind: ILegacyKind): IDeployTarget {
           errors.description = trans.__('Use at most 500 characters.');
         }
       }
+      if (parseTags(text(values, 'tags')) === null) {
+        errors.tags = trans.__(
+          'Write key=value pairs separated by commas, e.g. team=ml, stage=test.'
+        );
+      }
       if (
         !(kind.aks ? ['key', 'token', 'none'] : ['key', 'none']).includes(
           text(values, 'auth')
@@ -217,6 +230,7 @@ function generateLegacy(kind: ILegacyKind, request: IDeployRequest): string {
     `cpu_cores = ${cpu}`,
     `memory_gb = ${memory}`,
     `auth_mode = ${pyStr(text(v, 'auth') || 'key')}`,
+    `tags = {${(parseTags(text(v, 'tags')) ?? []).map(([k, t]) => `${pyStr(k)}: ${pyStr(t)}`).join(', ')}}`,
     ...(kind.aks
       ? [
           `compute_name = ${pyStr(text(v, 'compute'))}`,
@@ -243,6 +257,7 @@ function generateLegacy(kind: ILegacyKind, request: IDeployRequest): string {
       `    "computeType": "${kind.aks ? 'aks' : 'aci'}",`,
       '    "containerResourceRequirements": {"cpu": cpu_cores, "memoryInGB": memory_gb},',
       '    "authEnabled": auth_mode == "key",',
+      '    **({"tags": tags} if tags else {}),',
       ...(kind.aks
         ? [
             '    "computeTargetName": compute_name,',
@@ -278,12 +293,14 @@ function generateLegacy(kind: ILegacyKind, request: IDeployRequest): string {
           '    cpu_cores=cpu_cores, memory_gb=memory_gb,',
           '    autoscale_enabled=True, autoscale_min_replicas=min_replicas, autoscale_max_replicas=max_replicas,',
           '    auth_enabled=auth_mode == "key", token_auth_enabled=auth_mode == "token",',
+          '    tags=tags or None,',
           ')'
         ]
       : [
           'deploy_config = AciWebservice.deploy_configuration(',
           '    cpu_cores=cpu_cores, memory_gb=memory_gb, auth_enabled=auth_mode == "key",',
           '    location=location or None, description=description or None,',
+          '    tags=tags or None,',
           ')'
         ]),
     'try:',

@@ -74,3 +74,23 @@ export function kubeMemory(text: string): number {
   const bytes = m ? Number(m[1]) * MEMORY_UNITS[m[2] ?? ''] : NaN;
   return bytes > 0 ? bytes : NaN;
 }
+
+/**
+ * Tags typed as `key=value, key2=value2`: the pairs, or null when one is not `key=value` (a key
+ * is 1 to 256 characters without "=" or ","; a value may be empty).
+ */
+export function parseTags(text: string): [string, string][] | null {
+  const pairs: [string, string][] = [];
+  for (const part of text.split(',')) {
+    if (!part.trim()) {
+      continue;
+    }
+    const at = part.indexOf('=');
+    const key = at < 0 ? '' : part.slice(0, at).trim();
+    if (!key || key.length > 256) {
+      return null;
+    }
+    pairs.push([key, part.slice(at + 1).trim()]);
+  }
+  return pairs;
+}

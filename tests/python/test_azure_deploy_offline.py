@@ -48,7 +48,9 @@ def _plain(obj):
 
 def _attrs(obj):
     return {
-        k: v for k, v in vars(obj).items() if isinstance(v, (str, int, float, bool, type(None)))
+        k: _plain(v)
+        for k, v in vars(obj).items()
+        if isinstance(v, (str, int, float, bool, type(None), dict))
     }
 
 
@@ -145,6 +147,7 @@ ACI = {
     "auth": "key",
     "location": "westeurope",
     "description": 'diabetes "lr"\nfrom the notebook',
+    "tags": 'team=ml, note=a "quoted" value',
 }
 AKS = {
     "service": "diabetes-aks",
@@ -154,6 +157,7 @@ AKS = {
     "auth": "token",
     "minReplicas": "2",
     "maxReplicas": "5",
+    "tags": "stage=prod",
 }
 ACI_BUILT = {
     "cpu_cores": 0.5,
@@ -161,6 +165,7 @@ ACI_BUILT = {
     "auth_enabled": True,
     "location": "westeurope",
     "description": 'diabetes "lr"\nfrom the notebook',
+    "tags": {"team": "ml", "note": 'a "quoted" value'},
 }
 AKS_BUILT = {
     "cpu_cores": 2,
@@ -170,6 +175,7 @@ AKS_BUILT = {
     "autoscale_enabled": True,
     "autoscale_min_replicas": 2,
     "autoscale_max_replicas": 5,
+    "tags": {"stage": "prod"},
 }
 
 # (id, target, style, venv, form values, model URI, extra env, the first network line, message)

@@ -157,6 +157,28 @@ describe('Legacy web service options', () => {
     ).toEqual(['minReplicas']);
   });
 
+  it('tags are key=value pairs, written as escaped literals', () => {
+    const base = { ...aciTarget.defaults(model), ...ws };
+    expect(
+      Object.keys(aciTarget.validate({ ...base, tags: 'team=ml, oops' }, trans))
+    ).toEqual(['tags']);
+    expect(
+      Object.keys(aciTarget.validate({ ...base, tags: '=x' }, trans))
+    ).toEqual(['tags']);
+    const values = { ...base, tags: 'team=ml, note=say "hi"\\n, empty=' };
+    expect(aciTarget.validate(values, trans)).toEqual({});
+    const cell = aciTarget.generate({
+      model,
+      workspaceId: 'w',
+      workspace: undefined as any,
+      values
+    });
+    expect(cell).toContain(
+      'tags = {"team": "ml", "note": "say \\"hi\\"\\\\n", "empty": ""}'
+    );
+    expect(cell).toContain('tags=tags or None');
+  });
+
   it('ACI location is a region name; token auth is for AKS only', () => {
     const base = { ...aciTarget.defaults(model), ...ws };
     expect(
