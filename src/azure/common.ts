@@ -1,15 +1,58 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import { AZURE_PIP_HINT, validateAzureWorkspace } from '../snippets/azure';
 import { pyStr } from '../snippets/pyliteral';
-import { IDeployRequest, ITargetField, TargetValues } from '../deploy/targets';
+import {
+  IDeployRequest,
+  ITargetEnv,
+  ITargetField,
+  TargetValues
+} from '../deploy/targets';
 import { NAME_MAX, nameProblem } from './rules';
 
-/** The workspace fields every Azure target shares; used when the model's workspace is not Azure. */
-export function workspaceFields(trans: TranslationBundle): ITargetField[] {
+/**
+ * The workspace fields every Azure target shares; used when the model's workspace is not Azure.
+ * With Azure ML workspaces in the panel, a picker fills them (and starts on the notebook's
+ * workspace when that is one of them).
+ */
+export function workspaceFields(
+  trans: TranslationBundle,
+  env?: ITargetEnv
+): ITargetField[] {
   const help = trans.__(
     "Used when the model's workspace is not an Azure ML workspace."
   );
+  const azure = (env?.workspaces ?? []).filter(w => w.azure);
+  const picker: ITargetField[] = azure.length
+    ? [
+        {
+          name: 'azureWorkspace',
+          label: trans.__('Azure ML workspace from the panel'),
+          type: 'select',
+          options: [
+            { value: '', label: trans.__('None: type it below') },
+            ...azure.map(w => ({
+              value: w.id,
+              label: `${w.name} (${w.azure!.resource_group})`
+            }))
+          ],
+          help: trans.__(
+            'Fills the subscription, resource group and workspace below.'
+          ),
+          fills: (id: string): TargetValues => {
+            const a = azure.find(w => w.id === id)?.azure;
+            return a
+              ? {
+                  subscriptionId: a.subscription_id,
+                  resourceGroup: a.resource_group,
+                  workspaceName: a.workspace_name
+                }
+              : {};
+          }
+        }
+      ]
+    : [];
   return [
+    ...picker,
     {
       name: 'subscriptionId',
       label: trans.__('Subscription ID'),

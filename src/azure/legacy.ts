@@ -6,6 +6,7 @@ import {
   IDeployRequest,
   IDeployTarget,
   IModelChoice,
+  ITargetEnv,
   ITargetField,
   TargetValues
 } from '../deploy/targets';
@@ -43,7 +44,7 @@ export function legacyTarget(kind: ILegacyKind): IDeployTarget {
     description: `${kind.description} SDK v1 support ended on ${AZURE_SDK_V1_END_OF_SUPPORT}; prefer an online endpoint.`,
     serverManaged: false,
     actions: (trans: TranslationBundle) => azureActions('legacy', trans),
-    fields: (trans: TranslationBundle): ITargetField[] => [
+    fields: (trans: TranslationBundle, env?: ITargetEnv): ITargetField[] => [
       {
         name: 'service',
         label: trans.__('Service name'),
@@ -126,7 +127,7 @@ export function legacyTarget(kind: ILegacyKind): IDeployTarget {
             }
           ]),
       styleField(trans, trans.__('Azure ML SDK v1 (azureml-core)')),
-      ...workspaceFields(trans)
+      ...workspaceFields(trans, env)
     ],
     defaults: (model: IModelChoice): TargetValues => ({
       service: onlineName(model).toLowerCase(),

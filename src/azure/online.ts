@@ -6,6 +6,7 @@ import {
   IDeployRequest,
   IDeployTarget,
   IModelChoice,
+  ITargetEnv,
   ITargetField,
   TargetValues
 } from '../deploy/targets';
@@ -54,7 +55,7 @@ export function onlineTarget(kind: IOnlineKind): IDeployTarget {
     description: kind.description,
     serverManaged: false,
     actions: (trans: TranslationBundle) => azureActions('online', trans),
-    fields: (trans: TranslationBundle): ITargetField[] => [
+    fields: (trans: TranslationBundle, env?: ITargetEnv): ITargetField[] => [
       {
         name: 'endpoint',
         label: trans.__('Endpoint name'),
@@ -170,7 +171,7 @@ export function onlineTarget(kind: IOnlineKind): IDeployTarget {
             ]
           }
         : styleField(trans, trans.__('Azure ML SDK v2 (MLClient)')),
-      ...workspaceFields(trans)
+      ...workspaceFields(trans, env)
     ],
     defaults: (model: IModelChoice): TargetValues => ({
       endpoint: onlineName(model),

@@ -48,7 +48,7 @@ function DeployForm(props: {
   }, []);
   const choices = model.choices;
   const errors = model.errors;
-  const fields = model.target.fields(trans);
+  const fields = model.fields;
   const advanced = fields.filter(field => field.advanced);
   const locked = model.busy;
   const picker = (

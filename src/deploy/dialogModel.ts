@@ -10,6 +10,7 @@ import {
   IDeployTarget,
   IDeployTargets,
   IModelChoice,
+  ITargetField,
   TargetValues
 } from './targets';
 
@@ -37,6 +38,7 @@ export class DeployDialogModel {
     this.deployments = options.deployments;
     this._trans = options.trans;
     this._preselect = options.preselect ?? {};
+    this._env = options.workspaces ?? (() => []);
     this._target = this._targets.list()[0];
     this.deployments.changed.connect(this._onDeployments, this);
     this._targets.changed.connect(this._onTargets, this);
@@ -160,7 +162,7 @@ export class DeployDialogModel {
    */
   chooseModel(model: IModelChoice): void {
     this._model = model;
-    this._values = this._target?.defaults(model) ?? {};
+    this._values = this._target ? this._defaults(this._target, model) : {};
     this._body = null;
     this._changed.emit();
     void this._runPreflight();
@@ -194,7 +196,7 @@ export class DeployDialogModel {
       return;
     }
     this._target = target;
-    const defaults = this._model ? target.defaults(this._model) : {};
+    const defaults = this._model ? this._defaults(target, this._model) : {};
     const kept = Object.fromEntries(
       Object.entries(this._values).filter(([k]) => k in defaults)
     );
@@ -212,8 +214,37 @@ export class DeployDialogModel {
    * @param value - its new value
    */
   setValue(name: string, value: string | boolean): void {
-    this._values = { ...this._values, [name]: value };
+    const field = this.fields.find(f => f.name === name);
+    const filled = field?.fills ? field.fills(String(value)) : {};
+    this._values = { ...this._values, [name]: value, ...filled };
     this._changed.emit();
+  }
+
+  /** The chosen target's form, with the panel's workspaces where a field offers them. */
+  get fields(): ITargetField[] {
+    return this._target
+      ? this._target.fields(this._trans, { workspaces: this._env() })
+      : [];
+  }
+
+  /** A target's defaults for the model; a picker that lists the dialog's workspace starts on it. */
+  private _defaults(target: IDeployTarget, model: IModelChoice): TargetValues {
+    let values = target.defaults(model);
+    for (const field of target.fields(this._trans, {
+      workspaces: this._env()
+    })) {
+      if (
+        field.fills &&
+        field.options?.some(o => o.value === this._workspace.id)
+      ) {
+        values = {
+          ...values,
+          [field.name]: this._workspace.id,
+          ...field.fills(this._workspace.id)
+        };
+      }
+    }
+    return values;
   }
 
   /** The cell the current choices generate, or null while something is missing or invalid. */
@@ -365,7 +396,8 @@ export class DeployDialogModel {
     if (!this._targets.get(this._target?.id ?? '')) {
       const first = this._targets.list()[0];
       this._target = first;
-      this._values = first && this._model ? first.defaults(this._model) : {};
+      this._values =
+        first && this._model ? this._defaults(first, this._model) : {};
       void this._runPreflight();
     }
     this._changed.emit();
@@ -382,6 +414,7 @@ export class DeployDialogModel {
   private _loadChoices: () => Promise<IModelChoice[]>;
   private _insertCell: DeployDialogModel.IOptions['insertCell'];
   private _trans: TranslationBundle;
+  private _env: () => IWorkspace[];
   private _preselect: { uri?: string; runId?: string };
   private _choices: Loadable<IModelChoice[]> = { kind: 'loading' };
   private _model: IModelChoice | null = null;
@@ -410,6 +443,8 @@ export namespace DeployDialogModel {
      * has finished (its outcome), else resolve at once.
      */
     insertCell: (source: string, run: boolean) => Promise<ICellOutcome | void>;
+    /** The ML Workspace panel's workspaces, for targets that offer them (none by default). */
+    workspaces?: () => IWorkspace[];
     /** A model or run to choose first ("Deploy…" on a run in the panel). */
     preselect?: { uri?: string; runId?: string };
     trans: TranslationBundle;

@@ -120,6 +120,10 @@ export const deployPlugin: JupyterFrontEndPlugin<IDeployTargets> = {
           deployments,
           workspace,
           trans,
+          workspaces: () =>
+            workspaces.workspaces.kind === 'ready'
+              ? workspaces.workspaces.value
+              : [],
           preselect: {
             uri: args.modelUri as string | undefined,
             runId: args.runId as string | undefined

@@ -33,6 +33,16 @@ export interface ITargetField {
   required?: boolean;
   /** Folded under "Advanced" in the form (opened when one of them has an error). */
   advanced?: boolean;
+  /**
+   * Other fields this one fills when chosen (e.g. a workspace picker fills its ids). A field with
+   * `fills` whose options hold the dialog's workspace id starts on it.
+   */
+  fills?(value: string): TargetValues;
+}
+
+/** What the dialog knows besides the model: the ML Workspace panel's workspaces (no secrets). */
+export interface ITargetEnv {
+  workspaces: IWorkspace[];
 }
 
 /** The form's values, by field name (numbers are kept as the typed text). */
@@ -84,8 +94,8 @@ export interface IDeployTarget {
   badge?: string;
   /** Whether the deployment shows under Deployments in the panel (the server runs it). */
   serverManaged: boolean;
-  /** The form, in order. */
-  fields(trans: TranslationBundle): ITargetField[];
+  /** The form, in order; `env` lets a field offer the panel's workspaces. */
+  fields(trans: TranslationBundle, env?: ITargetEnv): ITargetField[];
   /** The form's starting values for a model. */
   defaults(model: IModelChoice): TargetValues;
   /** Messages by field name; empty when the values can be deployed. */

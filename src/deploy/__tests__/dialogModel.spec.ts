@@ -3,6 +3,7 @@ import { DeploymentsModel } from '../deploymentsModel';
 import { DeployDialogModel, formatElapsed } from '../dialogModel';
 import { createLocalTarget } from '../localTarget';
 import { DeployTargetRegistry, IModelChoice } from '../targets';
+import { aciTarget } from '../../azure/aciTarget';
 import { fakeServer, workspace } from '../../__tests__/fixtures';
 
 const trans = nullTranslator.load('jupyterlab_mlflow_workspace');
@@ -154,5 +155,61 @@ describe('DeploymentsModel polling', () => {
     dialog.dispose();
     expect(deployments.polling).toBe(false);
     deployments.dispose();
+  });
+});
+
+describe('DeployDialogModel with the panel’s Azure ML workspaces', () => {
+  const azure = workspace('prod', 'azureml', {
+    name: 'Prod',
+    azure: {
+      subscription_id: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+      resource_group: 'rg-prod',
+      workspace_name: 'ws-prod',
+      region: 'westeurope'
+    }
+  });
+
+  function azureDialog(notebookWorkspace: ReturnType<typeof workspace>) {
+    const client = fakeServer([], []);
+    const targets = new DeployTargetRegistry();
+    targets.add(createLocalTarget(client));
+    targets.add(aciTarget);
+    return new DeployDialogModel({
+      targets,
+      deployments: new DeploymentsModel({ client }),
+      workspace: notebookWorkspace,
+      workspaces: () => [workspace('local', 'local'), azure],
+      loadChoices: async () => choices,
+      insertCell: async () => undefined,
+      trans
+    });
+  }
+
+  it('offers them in a picker that fills the workspace fields', async () => {
+    const model = azureDialog(workspace('local', 'local'));
+    await model.load();
+    model.chooseTarget('azure-aci');
+    const picker = model.fields.find(f => f.name === 'azureWorkspace')!;
+    expect(picker.options!.map(o => o.value)).toEqual(['', 'prod']);
+    // The notebook's workspace is not Azure: nothing is chosen for the user.
+    expect(model.values.azureWorkspace).toBeUndefined();
+    expect(model.values.subscriptionId).toBe('');
+    model.setValue('azureWorkspace', 'prod');
+    expect(model.values).toMatchObject({
+      subscriptionId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+      resourceGroup: 'rg-prod',
+      workspaceName: 'ws-prod'
+    });
+    expect(model.source).toContain('workspace_name = "ws-prod"');
+  });
+
+  it("starts on the notebook's workspace when it is an Azure ML one", async () => {
+    const model = azureDialog(azure);
+    await model.load();
+    model.chooseTarget('azure-aci');
+    expect(model.values).toMatchObject({
+      azureWorkspace: 'prod',
+      resourceGroup: 'rg-prod'
+    });
   });
 });
