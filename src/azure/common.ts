@@ -156,6 +156,8 @@ export function cellHead(
     'if not (subscription_id and resource_group and workspace_name):',
     '    raise SystemExit("Choose an Azure ML workspace in the Deploy dialog.")',
     'print(f"Workspace: {workspace_name} ({resource_group})")',
+    'if mlflow.__version__.startswith("3.7."):',
+    '    print("Note: models logged with MLflow 3.7 fail Azure ML\'s liveness probe (502) when deployed without code; pin mlflow==3.6.0 in the model\'s environment.")',
     '',
     '',
     ...problemLines(),
@@ -209,11 +211,36 @@ export function problemLines(): string[] {
     '    # azure-core reports a request that could not be sent as ServiceRequestError (no cause).',
     '    if "connection" in names or "servicerequest" in names or any(isinstance(e, OSError) for e in chain):',
     `        return ${pyStr(UNREACHABLE_HINT)} + " (" + str(chain[-1])[:200] + ")"`,
+    '    text = " ".join(str(e) for e in chain)',
+    '    if "resourceexists" in names or "already exists" in text.lower():',
+    `        return ${pyStr(NAME_TAKEN_HINT)}`,
+    '    if "quota" in text.lower():',
+    `        return ${pyStr(QUOTA_HINT)}`,
+    '    if "logged-models" in text:',
+    `        return ${pyStr(LOGGED_MODELS_HINT)}.format(getattr(mlflow, "__version__", "?"))`,
+    '    if "unexpected keyword argument \'tracking_uri\'" in text:',
+    `        return ${pyStr(OLD_PLUGIN_HINT)}`,
     '    return None',
     '',
     ''
   ];
 }
+
+/** An endpoint, deployment or service of that name exists already (or is being deleted). */
+export const NAME_TAKEN_HINT =
+  'That name is taken: an endpoint, deployment or web service of that name exists (or is still being deleted). Choose another name in the Deploy dialog, or delete the old one.';
+
+/** The subscription has no capacity left for the size asked for. */
+export const QUOTA_HINT =
+  'Azure refused for quota: the subscription has no capacity left for that size in this region. Choose a smaller instance type or size, another region, or request more quota (Azure portal → Quotas).';
+
+/** MLflow ≥ ~2.17 calls /logged-models, which Azure ML answers with 404 (the reference's hazards). */
+export const LOGGED_MODELS_HINT =
+  'MLflow {} calls /api/2.0/mlflow/logged-models, which Azure ML does not serve (404). Use MLflow below 2.19 in this kernel (e.g. %pip install "mlflow==2.16.2"), or log with autolog(log_models=False) and register the model, then deploy again.';
+
+/** Older azureml-mlflow with MLflow 3.5+. */
+export const OLD_PLUGIN_HINT =
+  'azureml-mlflow is older than this MLflow expects (tracking_uri argument). Run: %pip install -U azureml-mlflow, restart the kernel, then run this cell again.';
 
 /** The guarded imports of a cell, with the one `%pip install` line that fixes a missing SDK. */
 export function importLines(

@@ -113,3 +113,39 @@ def test_hostile_names_stay_literals(bridge):  # noqa: F811
                 exec(line, namespace)  # noqa: S102
         assert namespace["endpoint_name"] == hostile
         assert namespace["deployment_name"] == hostile
+
+
+def test_known_failures_are_said_in_plain_words(bridge):  # noqa: F811
+    """`_azure_problem` of the generated cells: a taken name, a quota refusal and the reference's
+    MLflow ↔ Azure ML hazards, found down the exception chain the SDKs wrap them in."""
+    import ast
+    import types
+
+    cell = bridge(target="azure-managed-online", op="action", action="state", deployment=ONLINE)
+    (helper,) = [
+        n for n in ast.parse(cell).body
+        if isinstance(n, ast.FunctionDef) and n.name == "_azure_problem"
+    ]  # fmt: skip
+    namespace = {"mlflow": types.SimpleNamespace(__version__="3.8.0")}
+    exec(compile(ast.Module([helper], []), "<cell>", "exec"), namespace)  # noqa: S102
+    problem = namespace["_azure_problem"]
+
+    def wrapped(inner: BaseException) -> BaseException:
+        try:
+            try:
+                raise inner
+            except BaseException as err:
+                raise RuntimeError("Error while creating deployment") from err
+        except RuntimeError as outer:
+            return outer
+
+    ResourceExistsError = type("ResourceExistsError", (Exception,), {})  # azure-core's name
+    assert problem(wrapped(ResourceExistsError("Conflict"))).startswith("That name is taken")
+    assert problem(Exception("Operation results in exceeding quota limits of Core")).startswith(
+        "Azure refused for quota"
+    )
+    logged = problem(wrapped(Exception("404 for /api/2.0/mlflow/logged-models")))
+    assert logged.startswith("MLflow 3.8.0 calls /api/2.0/mlflow/logged-models")
+    plugin = problem(TypeError("f() got an unexpected keyword argument 'tracking_uri'"))
+    assert plugin.startswith("azureml-mlflow is older than this MLflow expects")
+    assert problem(ValueError("something else")) is None
