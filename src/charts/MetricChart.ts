@@ -2,6 +2,7 @@ import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import uPlot from 'uplot';
 import { alignSeries } from './align';
+import { decimate } from './decimate';
 
 /**
  * One line of a chart: a label, a CSS colour and its points (`xs[i]`, `ys[i]`), `xs` ascending.
@@ -180,18 +181,49 @@ export class MetricChart extends Widget {
         s => `${s.label}\u0000${s.color}\u0000${s.width}\u0000${s.dash}`
       )
     ].join('\u0001');
-    const data = alignSeries(series) as uPlot.AlignedData;
     const width = this._width();
+    // At most ~4 points per pixel column and series (first, min, max, last: no spike is lost),
+    // from the whole series or, zoomed, from the range shown at full resolution.
+    const zoom = this._zoom ?? undefined;
+    const shown = series.map(s =>
+      zoom || s.xs.length > 4 * width
+        ? { ...s, ...decimate(s, width, zoom) }
+        : s
+    );
+    const data = alignSeries(shown) as uPlot.AlignedData;
     if (!this._plot || signature !== this._signature) {
       this._plot?.destroy();
       this._host.textContent = '';
       this._plot = new uPlot(this._options(width), data, this._host);
       this._signature = signature;
     } else {
-      this._plot.setData(data);
+      this._plot.setData(data, !zoom);
+    }
+    if (zoom) {
+      // Zoomed, the scale stays where the user put it, whatever arrives.
+      this._plot.setScale('x', { min: zoom[0], max: zoom[1] });
     }
     this.node.dataset.pointCount = String(this.pointCount);
+    this.node.dataset.drawnCount = String(
+      shown.reduce((n, s) => n + s.xs.length, 0)
+    );
+    this.node.dataset.zoomed = zoom ? `${zoom[0]}:${zoom[1]}` : '';
     this.node.dataset.xKind = this._xKind;
+  }
+
+  /** The x range shown, or null for everything. */
+  get zoom(): [number, number] | null {
+    return this._zoom;
+  }
+
+  /**
+   * Show an x range (null: everything); its points are read again at full resolution.
+   *
+   * @param range - the range, e.g. from a drag on the chart
+   */
+  setZoom(range: [number, number] | null): void {
+    this._zoom = range && range[1] > range[0] ? range : null;
+    this._scheduleDraw();
   }
 
   private _options(width: number): uPlot.Options {
@@ -219,7 +251,34 @@ export class MetricChart extends Widget {
       ms: 1, // time xs are milliseconds, as MLflow stores them
       scales: { x: { time } },
       legend: this._legend ? { live: true } : { show: false },
-      cursor: { drag: { x: true, y: false } },
+      cursor: {
+        // A drag selects a range; the chart zooms itself (setSelect below) so that the range is
+        // read again at full resolution.
+        drag: { x: true, y: false, setScale: false },
+        bind: {
+          // Double-click shows everything again (uPlot's own reset would keep the zoomed
+          // points' range: only those are loaded while zoomed).
+          dblclick: () => () => {
+            this.setZoom(null);
+            return null;
+          }
+        }
+      },
+      hooks: {
+        setSelect: [
+          (u: uPlot) => {
+            const { left, width } = u.select;
+            if (width > 2) {
+              const range: [number, number] = [
+                u.posToVal(left, 'x'),
+                u.posToVal(left + width, 'x')
+              ];
+              u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+              this.setZoom(range);
+            }
+          }
+        ]
+      },
       axes: [
         this._integerX && !time
           ? {
@@ -266,6 +325,7 @@ export class MetricChart extends Widget {
   private _yLabel: string;
   private _xLabels: Record<XKind, string>;
   private _series: IChartSeries[] = [];
+  private _zoom: [number, number] | null = null;
   private _xKind: XKind = 'step';
   private _plot: uPlot | null = null;
   private _signature = '';
