@@ -101,3 +101,44 @@ def test_every_cell_parses_and_carries_the_exact_values(bridge, target, style, v
         if key in values:
             assert found[name] == value, (key, source)
     assert "Scoring URI:" in source
+
+
+# What a deploying cell recorded (IAzureRecord) -> the variable the list's cells assign it to.
+RECORDED = {
+    "subscription_id": "subscription_id",
+    "resource_group": "resource_group",
+    "workspace_name": "workspace_name",
+}
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(value=HOSTILE)
+def test_every_deployments_list_cell_carries_the_exact_record(bridge, target, value):
+    """The cells of the panel's Deployments list (state, call, traffic, delete) from a record
+    holding hostile text: each parses and assigns exactly the recorded values."""
+    value = "x" + value + "x"
+    legacy = target in ("azure-aci", "azure-aks")
+    record = {
+        "id": "az-0a1b2c3d",
+        "target": target,
+        "model_uri": "runs:/abc/" + value,
+        "azure": {
+            **{key: value for key in RECORDED},
+            "target": target,
+            "endpoint": value,
+            "deployment": None if legacy else value,
+        },
+    }
+    actions = ("state", "call", "delete") if legacy else ("state", "call", "traffic", "delete")
+    for action in actions:
+        source = bridge(target=target, op="action", action=action, deployment=record)
+        found = assignments(source)
+        assert found["model_uri"] == record["model_uri"], source
+        assert found["service_name" if legacy else "endpoint_name"] == value, source
+        if not legacy:
+            assert found["deployment_name"] == value, source
+        for name in RECORDED.values():
+            assert found[name] == value, (name, source)
