@@ -328,24 +328,27 @@ export class LiveMetricsView extends Panel {
         this._chartByKey.set(key, card);
       }
       this._charts.insertWidget(index, card.widget);
-      const data = session.store.chartData(
-        key,
-        runs.map(r => r.runId)
-      );
-      card.chart.setSeries(
-        data.series.map(s => {
-          const run = byId.get(s.runId)!;
-          return {
-            label: run.name,
-            color: colors.get(s.runId)!,
-            xs: s.xs,
-            ys: s.ys,
-            width: run.status === 'RUNNING' ? 2.5 : 1.5,
-            dash: run.pinned && !run.fromNotebook ? [5, 3] : undefined
-          };
-        }),
-        data.xKind
-      );
+      // Computed only when the chart is drawn: with thousands of keys most are scrolled away.
+      card.chart.setSource(() => {
+        const data = session.store.chartData(
+          key,
+          runs.map(r => r.runId)
+        );
+        return {
+          series: data.series.map(s => {
+            const run = byId.get(s.runId)!;
+            return {
+              label: run.name,
+              color: colors.get(s.runId)!,
+              xs: s.xs,
+              ys: s.ys,
+              width: run.status === 'RUNNING' ? 2.5 : 1.5,
+              dash: run.pinned && !run.fromNotebook ? [5, 3] : undefined
+            };
+          }),
+          xKind: data.xKind
+        };
+      });
       // The session emits `changed` in an animation frame: draw in this one.
       card.chart.drawPending();
     });

@@ -51,6 +51,8 @@ export class MetricChart extends Widget {
     this.node.dataset.xKind = 'step';
     this._host = document.createElement('div');
     this._host.className = 'jp-mlflow-MetricChart-canvas';
+    // Holds its place while the canvas is freed (scrolled far away): the list does not jump.
+    this._host.style.minHeight = `${this._height}px`;
     this.node.appendChild(this._host);
     if (options.title) {
       this.node.setAttribute('aria-label', options.title);
@@ -58,7 +60,7 @@ export class MetricChart extends Widget {
     this.node.setAttribute('role', 'img');
   }
 
-  /** The series as last given to `setSeries` (drawn, or about to be). */
+  /** The series as last given to `setSeries` or computed from `setSource` (drawn, or about to be). */
   get series(): readonly IChartSeries[] {
     return this._series;
   }
@@ -68,7 +70,7 @@ export class MetricChart extends Widget {
     return this._xKind;
   }
 
-  /** The number of points in the series as last given (what `data-point-count` shows once drawn). */
+  /** The number of points in `series` (what `data-point-count` shows once drawn). */
   get pointCount(): number {
     let n = 0;
     for (const s of this._series) {
@@ -86,6 +88,18 @@ export class MetricChart extends Widget {
   setSeries(series: IChartSeries[], xKind: XKind = 'step'): void {
     this._series = series;
     this._xKind = xKind;
+    this._source = null;
+    this._scheduleDraw();
+  }
+
+  /**
+   * Like `setSeries`, but the series are computed only when the chart is drawn: a chart
+   * scrolled far out of view (one of thousands of metric keys) costs nothing until shown.
+   *
+   * @param source - returns the series and the x kind
+   */
+  setSource(source: () => { series: IChartSeries[]; xKind: XKind }): void {
+    this._source = source;
     this._scheduleDraw();
   }
 
@@ -99,7 +113,7 @@ export class MetricChart extends Widget {
     }
     cancelAnimationFrame(this._frame);
     this._frame = 0;
-    if (this.isAttached && this.isVisible) {
+    if (this._canDraw()) {
       this._draw();
     } else {
       this._stale = true;
@@ -128,6 +142,8 @@ export class MetricChart extends Widget {
     }
     this._resizeObserver?.disconnect();
     this._resizeObserver = null;
+    this._viewObserver?.disconnect();
+    this._viewObserver = null;
     this._plot?.destroy();
     this._plot = null;
     super.dispose();
@@ -139,13 +155,43 @@ export class MetricChart extends Widget {
       this._resizeObserver = new ResizeObserver(() => this._fit());
       this._resizeObserver.observe(this.node);
     }
+    if (typeof IntersectionObserver !== 'undefined' && !this._viewObserver) {
+      // Drawn only near the viewport; the canvas of a chart scrolled far away is freed.
+      this._viewObserver = new IntersectionObserver(
+        entries => {
+          const entry = entries[entries.length - 1];
+          this._inView = entry.isIntersecting;
+          this.node.dataset.inView = String(this._inView);
+          if (this._inView) {
+            if (this._stale || !this._plot) {
+              this._scheduleDraw();
+            }
+          } else if (this._plot) {
+            this._plot.destroy();
+            this._plot = null;
+            this._signature = '';
+            this._host.textContent = '';
+            this._stale = true;
+          }
+        },
+        { rootMargin: '600px 0px' }
+      );
+      this._viewObserver.observe(this.node);
+    }
     this._scheduleDraw();
   }
 
   protected onBeforeDetach(msg: Message): void {
     this._resizeObserver?.disconnect();
     this._resizeObserver = null;
+    this._viewObserver?.disconnect();
+    this._viewObserver = null;
     super.onBeforeDetach(msg);
+  }
+
+  /** Attached, shown, and near the viewport. */
+  private _canDraw(): boolean {
+    return this.isAttached && this.isVisible && this._inView;
   }
 
   protected onAfterShow(msg: Message): void {
@@ -164,7 +210,7 @@ export class MetricChart extends Widget {
     }
     this._frame = requestAnimationFrame(() => {
       this._frame = 0;
-      if (this.isAttached && this.isVisible) {
+      if (this._canDraw()) {
         this._draw();
       } else {
         this._stale = true;
@@ -174,6 +220,12 @@ export class MetricChart extends Widget {
 
   private _draw(): void {
     this._stale = false;
+    if (this._source) {
+      const { series: given, xKind } = this._source();
+      this._source = null;
+      this._series = given;
+      this._xKind = xKind;
+    }
     const series = this._series;
     const signature = [
       this._xKind,
@@ -326,6 +378,10 @@ export class MetricChart extends Widget {
   private _xLabels: Record<XKind, string>;
   private _series: IChartSeries[] = [];
   private _zoom: [number, number] | null = null;
+  private _source: (() => { series: IChartSeries[]; xKind: XKind }) | null =
+    null;
+  private _viewObserver: IntersectionObserver | null = null;
+  private _inView = true;
   private _xKind: XKind = 'step';
   private _plot: uPlot | null = null;
   private _signature = '';
