@@ -22,7 +22,7 @@ from .handlers.workspaces import TestConnectionHandler, WorkspaceHandlerById, Wo
 
 NAMESPACE = "mlflow-workspace"
 _ID = r"(?P<workspace_id>[A-Za-z0-9_.-]+)"
-_DEPLOYMENT = r"(?P<deployment_id>(?:az-)?[0-9a-f]{8})"  # local, or a recorded Azure one
+_DEPLOYMENT = r"(?P<deployment_id>[0-9a-f]{8}|az-[0-9a-f]{8})"  # local, or a recorded Azure one
 
 
 def build_routes(app):

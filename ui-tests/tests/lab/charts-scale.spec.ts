@@ -1,0 +1,150 @@
+import { expect, MLFLOW_URL, addServerWorkspace, test } from '../fixtures';
+
+/**
+ * Charts at scale (issue 18), on the tests' own MLflow server: a 100,000-point history keeps its
+ * one-point spike and exact last value, a drag zooms into a range drawn at full resolution, and
+ * 3,000 metric keys scroll and filter with canvases only near the viewport.
+ */
+const VIEW_ID = 'jp-mlflow-live-metrics';
+
+async function api(page: any, path: string, data: object) {
+  const r = await page.request.post(`${MLFLOW_URL}/api/2.0/mlflow/${path}`, {
+    data
+  });
+  expect(r.ok(), `${path}: ${await r.text()}`).toBe(true);
+  return r.json();
+}
+
+async function newRun(page: any, name: string): Promise<string> {
+  const { experiment_id } = await api(page, 'experiments/create', {
+    name: `${name}-${Date.now()}`
+  });
+  const { run } = await api(page, 'runs/create', {
+    experiment_id,
+    run_name: name,
+    start_time: Date.now()
+  });
+  return run.info.run_id;
+}
+
+async function pin(page: any, runId: string) {
+  await page.evaluate(
+    (id: string) =>
+      (window as any).jupyterapp.commands.execute('mlflow-workspace:pin-run', {
+        runId: id
+      }),
+    runId
+  );
+}
+
+test.describe('Charts at scale', () => {
+  test.setTimeout(600_000);
+
+  test('100,000 points: the spike and the last value are drawn; a drag zooms, double-click resets', async ({
+    page
+  }) => {
+    const N = 100_000;
+    const SPIKE = 54_321;
+    const runId = await newRun(page, 'long-history');
+    const t0 = Date.now();
+    for (let from = 0; from < N; from += 1000) {
+      await api(page, 'runs/log-batch', {
+        run_id: runId,
+        metrics: Array.from({ length: 1000 }, (_, i) => ({
+          key: 'loss',
+          value:
+            from + i === SPIKE ? 1e6 : from + i === N - 1 ? 0.123456789 : 1,
+          timestamp: t0 + from + i,
+          step: from + i
+        }))
+      });
+    }
+    await page.notebook.createNew('long.ipynb');
+    await addServerWorkspace(page, 'Long runs server', MLFLOW_URL);
+    await pin(page, runId);
+    const chart = page.locator(
+      `#${VIEW_ID} .jp-mlflow-LiveMetrics-card[data-metric-key="loss"] .jp-mlflow-MetricChart`
+    );
+    await expect(chart).toHaveAttribute('data-point-count', String(N), {
+      timeout: 240_000
+    });
+    const drawn = async () =>
+      page.evaluate((id: string) => {
+        const app = (window as any).jupyterapp;
+        const view = [...app.shell.widgets('main')].find(
+          (w: any) => w.id === id
+        );
+        const plot = view.chartFor('loss')._plot;
+        const [xs, ys] = plot.data;
+        return {
+          n: xs.length,
+          width: plot.width,
+          max: Math.max(...ys.filter((y: any) => y != null)),
+          lastX: xs[xs.length - 1],
+          lastY: ys[ys.length - 1]
+        };
+      }, VIEW_ID);
+    const all = await drawn();
+    expect(all.max).toBe(1e6);
+    expect([all.lastX, all.lastY]).toEqual([N - 1, 0.123456789]);
+    expect(all.n).toBeLessThanOrEqual(4 * all.width + 2);
+
+    // Drag across a tenth of the plot: that range, at full resolution.
+    const over = chart.locator('.u-over');
+    const box = (await over.boundingBox())!;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width * 0.5, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.52, y, { steps: 5 });
+    await page.mouse.up();
+    await expect(chart).not.toHaveAttribute('data-zoomed', '');
+    const [from, to] = ((await chart.getAttribute('data-zoomed')) ?? '')
+      .split(':')
+      .map(Number);
+    expect(to - from).toBeGreaterThan(100);
+    expect(to - from).toBeLessThan(N / 10);
+    await over.dblclick();
+    await expect(chart).toHaveAttribute('data-zoomed', '');
+  });
+
+  test('3,000 metric keys: canvases only near the viewport; scroll and filter', async ({
+    page
+  }) => {
+    const KEYS = 3000;
+    const runId = await newRun(page, 'many-keys');
+    const key = (i: number) => `layer_${String(i).padStart(4, '0')}/grad_norm`;
+    for (let from = 0; from < KEYS; from += 1000) {
+      await api(page, 'runs/log-batch', {
+        run_id: runId,
+        metrics: Array.from({ length: 1000 }, (_, i) => ({
+          key: key(from + i),
+          value: from + i,
+          timestamp: Date.now(),
+          step: 0
+        }))
+      });
+    }
+    await page.notebook.createNew('keys.ipynb');
+    await addServerWorkspace(page, 'Many keys server', MLFLOW_URL);
+    await pin(page, runId);
+    const view = page.locator(`#${VIEW_ID}`);
+    const cards = view.locator('.jp-mlflow-LiveMetrics-card');
+    await expect(cards).toHaveCount(KEYS, { timeout: 240_000 });
+    const canvases = view.locator('.jp-mlflow-MetricChart canvas');
+    await expect(canvases.first()).toBeVisible({ timeout: 60_000 });
+    expect(await canvases.count()).toBeLessThan(60);
+
+    // The last key, scrolled to, draws.
+    const last = cards.last();
+    await last.scrollIntoViewIfNeeded();
+    await expect(last.locator('canvas')).toHaveCount(1, { timeout: 60_000 });
+    expect(await canvases.count()).toBeLessThan(60);
+
+    // Filter.
+    await view
+      .getByRole('searchbox', { name: 'Filter metrics' })
+      .fill('layer_2999');
+    await expect(cards).toHaveCount(1);
+    await expect(cards.first().locator('canvas')).toHaveCount(1);
+  });
+});
