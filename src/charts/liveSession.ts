@@ -6,7 +6,7 @@ import { IRun } from '../api/mlflowTypes';
 import { KernelPush } from './kernelPush';
 import { HistoryReader } from './historyReader';
 import { RunFinder } from './runFinder';
-import { ILiveMessage, MetricStore } from './series';
+import { decodeMetricValue, ILiveMessage, MetricStore } from './series';
 
 export { NOTEBOOK_ID_TAG } from './runFinder';
 
@@ -339,6 +339,18 @@ export class LiveSession implements IDisposable {
       entry.runId,
       run.data.metrics.map(m => m.key)
     );
+    // The run's latest value of every key, at once: each chart shows its exact last value while
+    // its history is still being read (thousands of keys take many requests). The store merges
+    // exact duplicates, so the history's own copy of this point adds nothing.
+    for (const m of run.data.metrics) {
+      this.store.add(entry.runId, m.key, [
+        {
+          step: m.step,
+          timestamp: m.timestamp,
+          value: decodeMetricValue(m.value)
+        }
+      ]);
+    }
     this._seen.add(entry.runId);
     this._searched.add(entry.runId);
     this._emitChanged();
