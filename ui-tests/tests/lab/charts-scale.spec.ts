@@ -79,7 +79,9 @@ test.describe('Charts at scale', () => {
         return {
           n: xs.length,
           width: plot.width,
-          max: Math.max(...ys.filter((y: any) => y != null)),
+          max: Math.max(
+            ...ys.filter((y: any) => y !== null && y !== undefined)
+          ),
           lastX: xs[xs.length - 1],
           lastY: ys[ys.length - 1]
         };
