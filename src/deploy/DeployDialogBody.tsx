@@ -50,6 +50,15 @@ function DeployForm(props: {
   const errors = model.errors;
   const fields = model.fields;
   const advanced = fields.filter(field => field.advanced);
+  const fieldInput = (field: ITargetField) => (
+    <FieldInput
+      key={field.name}
+      field={field}
+      value={model.values[field.name]}
+      error={errors[field.name]}
+      onChange={value => model.setValue(field.name, value)}
+    />
+  );
   const locked = model.busy;
   const picker = (
     <LoadableList
@@ -133,17 +142,7 @@ function DeployForm(props: {
             </label>
           ))}
         </div>
-        {fields
-          .filter(field => !field.advanced)
-          .map(field => (
-            <FieldInput
-              key={field.name}
-              field={field}
-              value={model.values[field.name]}
-              error={errors[field.name]}
-              onChange={value => model.setValue(field.name, value)}
-            />
-          ))}
+        {fields.filter(field => !field.advanced).map(fieldInput)}
         {advanced.length ? (
           <details
             className="jp-mlflow-DeployAdvanced"
@@ -151,15 +150,7 @@ function DeployForm(props: {
             open={advanced.some(f => errors[f.name]) || undefined}
           >
             <summary>{trans.__('Advanced')}</summary>
-            {advanced.map(field => (
-              <FieldInput
-                key={field.name}
-                field={field}
-                value={model.values[field.name]}
-                error={errors[field.name]}
-                onChange={value => model.setValue(field.name, value)}
-              />
-            ))}
+            {advanced.map(fieldInput)}
           </details>
         ) : null}
       </fieldset>
