@@ -6,6 +6,8 @@ An ``ExtensionApp`` rather than a module-style extension because only ExtensionA
 
 import logging
 import os
+import shutil
+import tempfile
 
 from jupyter_core.paths import jupyter_data_dir
 from jupyter_server.extension.application import ExtensionApp
@@ -17,6 +19,7 @@ from .bridge.runtime_file import server_token
 from .deploy import LocalDeployments
 from .deploy.artifacts import ArtifactResolver
 from .deploy.azure import AzureDeployments
+from .local.privacy import private_problems
 from .local.redact import RedactingFilter
 from .local.server import LocalMlflowServer
 from .processes import Supervisor
@@ -80,8 +83,13 @@ class MlflowWorkspaceApp(ExtensionApp):
         # Children of a previous Jupyter that died without cleaning up (its pipe already closed
         # them; this catches what is left, checking start time and command line first).
         self.supervisor.reap_stale()
+        # The servers' Unix sockets: a 0700 folder with a short path (sockets allow 107 bytes).
+        self.sockets_dir = tempfile.mkdtemp(prefix="mlflow-ws-")
         self.local = LocalMlflowServer(
-            local_dir=self.local_dir, supervisor=self.supervisor, log=self.log
+            local_dir=self.local_dir,
+            supervisor=self.supervisor,
+            sockets_dir=self.sockets_dir,
+            log=self.log,
         )
         self.registry = WorkspaceRegistry(
             local_url_getter=lambda: self.local.tracking_uri,
@@ -100,6 +108,7 @@ class MlflowWorkspaceApp(ExtensionApp):
             supervisor=self.supervisor,
             registry=self.registry,
             resolve_workspace=self.resolve_workspace,
+            sockets_dir=self.sockets_dir,
             # Credentials go to a deployment only when the model's files are on the workspace's
             # own server (deploy/artifacts.py).
             artifacts=ArtifactResolver(
@@ -115,6 +124,9 @@ class MlflowWorkspaceApp(ExtensionApp):
         # Kernel bridge: a 0600 runtime file; kernels started from now on inherit only its path.
         self.bridge = RuntimeFile(self.serverapp, version=__version__, log=self.log)
         self.bridge.start()
+        for problem in private_problems([self.local_dir, state_dir, self.store_dir,
+                                         self.deployments.state_dir]):  # fmt: skip
+            self.log.warning("jupyterlab_mlflow_workspace: %s", problem)
         self.log.debug("jupyterlab_mlflow_workspace %s loaded", __version__)
 
     def _install_log_filter(self):
@@ -179,3 +191,4 @@ class MlflowWorkspaceApp(ExtensionApp):
         await self.deployments.close()
         await self.supervisor.stop_all()
         await self.local.close()
+        shutil.rmtree(self.sockets_dir, ignore_errors=True)

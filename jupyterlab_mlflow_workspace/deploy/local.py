@@ -10,10 +10,11 @@ validate → deploy → status → stop, for ``LocalDeployments``:
 - **deploy** runs ``<python> -m mlflow models serve -m <uri> --env-manager local -h 127.0.0.1 -p
   <port> -w 1`` as the supervised process ``deploy-<id>``, with the environment of the kernel
   bridge for that workspace (tracking URI + credentials) and the interpreter's own ``bin`` first
-  on PATH (MLflow execs ``uvicorn`` by name). Ready means ``GET /ping`` answers 200 *and* the
-  listening socket belongs to our process group, so another program on the port is never taken
-  for the model. A chosen port taken meanwhile is retried on another port; an explicit port in
-  use is a 409 at once.
+  on PATH (MLflow execs ``uvicorn`` by name, and uvicorn takes ``UVICORN_UDS``): the server
+  listens on a Unix socket in a 0700 folder, and the port is an owner gate that admits only this
+  Unix user (processes/owner_gate.py). The gate binds the port before the server starts; a chosen
+  port taken meanwhile is retried on another port; an explicit port in use is a 409 at once.
+  Ready means ``GET /ping`` answers 200 on that socket.
 - **status**: the supervisor's state (starting / ready / restarting / failed / stopped) with the
   log tail; the list is kept in ``deployments.json`` (0600) so the panel lists it again after a
   browser reload, and after a Jupyter restart as "stopped" (deployments stop with Jupyter).
@@ -37,14 +38,13 @@ import tempfile
 import time
 from dataclasses import dataclass, field, fields
 
-from tornado.httpclient import AsyncHTTPClient
-
 from ..bridge import kernel_env
 from ..errors import UserError
 from ..local.redact import redact
 from ..processes import ProcessFailed, ProcessSpec, Supervisor
 from ..processes.oneshot import run_once
-from ..processes.ports import free_port, listener_in_group, port_free
+from ..processes.owner_gate import OwnerGate, unix_get
+from ..processes.ports import free_port, port_free
 from . import preflight
 from .artifacts import Plan
 from .checks import cause_of, check_name, check_port, check_uri, last_attempt, verdict
@@ -56,7 +56,6 @@ ENV_MANAGER = "local"
 HOST = "127.0.0.1"
 LOG_LINES = 200
 PORT_ATTEMPTS = 3
-_PORT_IN_USE = re.compile(r"(?i)address already in use|errno 98\b")
 # Variables of Jupyter's own environment that must not reach the server of another interpreter
 # or another workspace: the workspace's own values (kernel_env) are added back.
 _DROPPED = (
@@ -120,9 +119,13 @@ class LocalDeployments:
         ready_timeout: float = 300.0,
         request_timeout: float = 120.0,
         artifacts=None,
+        sockets_dir: str | None = None,
         log=None,
     ):
         self.state_dir = os.path.abspath(state_dir)
+        # Scoring servers listen on Unix sockets here (0700); their ports are owner gates.
+        self.sockets_dir = sockets_dir or tempfile.mkdtemp(prefix="mlflow-ws-")
+        self._gates: dict[str, OwnerGate] = {}
         os.makedirs(self.state_dir, mode=0o700, exist_ok=True)
         self.python = python or sys.executable
         self.preflight_timeout = preflight_timeout
@@ -136,7 +139,6 @@ class LocalDeployments:
         self._records: dict[str, _Record] = {}
         self._file = RecordFile(self.state_dir, this_server())
         self._closing = False
-        self._http = AsyncHTTPClient(force_instance=True, max_clients=16)  # /ping
         self._scoring = KeepAlive()  # /invocations
         self._load()
         supervisor.on_change(self._on_change)
@@ -260,51 +262,67 @@ class LocalDeployments:
             self._save()
 
     async def _start(self, record: _Record, env: dict) -> None:
+        socket_path = os.path.join(self.sockets_dir, f"{record.id}.sock")
+        gate = self._gates.get(record.id) or OwnerGate(
+            socket_path, what=f"local web service {record.name!r}", log=self._log
+        )
+        self._gates[record.id] = gate
+        # The gate holds the port before the server starts: nothing can take it meanwhile.
         for attempt in range(PORT_ATTEMPTS):
             port = record.requested_port or self._choose_port()
-            record.port = port
-            self._save()
-            spec = ProcessSpec(
-                name=PREFIX + record.id,
-                argv=self._argv(record, port),
-                env=env,
-                cwd=self.state_dir,
-                log_path=self._log_path(record.id),
-                ready=self._readiness(PREFIX + record.id, port),
-                ready_timeout=self.ready_timeout,
-                redact=self._redact,
-            )
-            started = time.monotonic()
             try:
-                await self._supervisor.start(spec)
-            except ProcessFailed as error:
-                if record.stopping:
-                    return
-                tail = last_attempt(error.log_tail)
-                in_use = any(_PORT_IN_USE.search(line) for line in tail)
-                if in_use and record.requested_port is None and attempt + 1 < PORT_ATTEMPTS:
-                    if self._log:
-                        self._log.warning("Port %s was taken meanwhile; trying another", port)
+                await gate.start(port)
+                break
+            except OSError:
+                if record.requested_port is None and attempt + 1 < PORT_ATTEMPTS:
+                    self._write_log(
+                        record.id, [f"Port {port} was taken by another program; trying another"]
+                    )
                     continue
                 record.phase = "failed"
-                if in_use:
-                    record.message = f"Port {port} is in use by another program."
-                else:
-                    cause = cause_of(tail)
-                    why = error.message.replace(spec.name, "it", 1)
-                    record.message = f"The scoring server did not start: {why}" + (
-                        f". {cause}" if cause else ""
-                    )
+                record.message = f"Port {port} is in use by another program."
                 return
-            record.phase = "running"
-            record.ready_at = time.time()
-            record.message = ""
-            if self._log:
-                self._log.info(
-                    "Deployment %s (%s) ready on port %s after %.1f s",
-                    record.id, record.model_uri, port, time.monotonic() - started,
-                )  # fmt: skip
+        record.port = port
+        self._save()
+        # MLflow execs uvicorn, which reads its options from UVICORN_* too: bind the socket only.
+        env = {**env, "UVICORN_UDS": socket_path}
+        spec = ProcessSpec(
+            name=PREFIX + record.id,
+            argv=self._argv(record, port),
+            env=env,
+            cwd=self.state_dir,
+            log_path=self._log_path(record.id),
+            ready=lambda: self._ready(socket_path),
+            ready_timeout=self.ready_timeout,
+            redact=self._redact,
+        )
+        started = time.monotonic()
+        try:
+            await self._supervisor.start(spec)
+        except ProcessFailed as error:
+            await self._close_gate(record.id)
+            if record.stopping:
+                return
+            cause = cause_of(last_attempt(error.log_tail))
+            why = error.message.replace(spec.name, "it", 1)
+            record.phase = "failed"
+            record.message = f"The scoring server did not start: {why}" + (
+                f". {cause}" if cause else ""
+            )
             return
+        record.phase = "running"
+        record.ready_at = time.time()
+        record.message = ""
+        if self._log:
+            self._log.info(
+                "Deployment %s (%s) ready on port %s after %.1f s",
+                record.id, record.model_uri, port, time.monotonic() - started,
+            )  # fmt: skip
+
+    async def _close_gate(self, deployment_id: str) -> None:
+        gate = self._gates.pop(deployment_id, None)
+        if gate is not None:
+            await gate.stop()
 
     # --- stop --------------------------------------------------------------------------------
 
@@ -317,6 +335,7 @@ class LocalDeployments:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await record.task
         await self._supervisor.stop(PREFIX + record.id)
+        await self._close_gate(record.id)
         if record.port:
             self._scoring.forget(record.port)
         record.phase, record.message = "stopped", ""
@@ -346,11 +365,12 @@ class LocalDeployments:
             *(self._supervisor.stop(PREFIX + r.id) for r in records), return_exceptions=True
         )
         for record in records:
+            await self._close_gate(record.id)
+        for record in records:
             if record.phase != "failed":
                 record.phase = "stopped"
             shutil.rmtree(self._scratch(record.id), ignore_errors=True)
         self._save()
-        self._http.close()
         self._scoring.close()
 
     # --- calling the scoring server ----------------------------------------------------------
@@ -563,20 +583,10 @@ class LocalDeployments:
         answer["seconds"] = round(time.monotonic() - started, 2)
         return verdict(answer), lines
 
-    def _readiness(self, name: str, port: int):
-        async def ready() -> bool:
-            try:
-                response = await self._http.fetch(
-                    f"http://{HOST}:{port}/ping", raise_error=False, request_timeout=2.0
-                )
-            except Exception:  # noqa: BLE001 - not up yet
-                return False
-            if response.code != 200:
-                return False
-            pgid = self._supervisor.status(name)["pgid"]
-            return pgid is not None and listener_in_group(port, pgid)
-
-        return ready
+    @staticmethod
+    async def _ready(socket_path: str) -> bool:
+        """Ready: /ping answers on the socket in our private folder (only we can bind it)."""
+        return await unix_get(socket_path, "/ping") == 200
 
     def _choose_port(self) -> int:
         used = {r.port for r in self._records.values() if r.port and r.phase != "stopped"}

@@ -1,10 +1,13 @@
-"""The local MLflow tracking server: started on first use, on 127.0.0.1, under the supervisor.
+"""The local MLflow tracking server: started on first use, under the supervisor.
 
-Data (SQLite store + artifact folder) lives in ``local_dir``, outside the user's project. The port
-is persisted there, so tracking URIs written into notebooks stay valid across restarts.
+Data (SQLite store + artifact folder) lives in ``local_dir``, outside the user's project. MLflow
+listens on a Unix socket in a private folder; notebooks reach it at 127.0.0.1:<port> through the
+owner gate (processes/owner_gate.py), which admits only this Unix user. The port is persisted in
+``local_dir``, so tracking URIs written into notebooks stay valid across restarts.
 """
 
 import asyncio
+import contextlib
 import datetime
 import importlib.util
 import json
@@ -14,13 +17,13 @@ import sys
 import time
 from importlib import metadata
 
-from tornado.httpclient import AsyncHTTPClient
-
 from ..errors import UserError
 from ..processes import ProcessFailed, ProcessSpec, Supervisor
 from ..processes.oneshot import run_once
-from ..processes.ports import free_port, listener_in_group, port_free
+from ..processes.owner_gate import OwnerGate, unix_get
+from ..processes.ports import port_free
 from .folder_lock import FolderInUse, FolderLock
+from .privacy import private_problems
 from .redact import redact
 
 PROCESS_NAME = "local-mlflow"
@@ -32,9 +35,17 @@ _OUTDATED_SCHEMA = "out-of-date database schema"
 
 class LocalMlflowServer:
     def __init__(
-        self, *, local_dir: str, supervisor: Supervisor, python: str | None = None, log=None
+        self,
+        *,
+        local_dir: str,
+        supervisor: Supervisor,
+        sockets_dir: str,
+        python: str | None = None,
+        log=None,
     ):
         self.local_dir = os.path.abspath(local_dir)
+        self.socket_path = os.path.join(sockets_dir, "mlflow.sock")
+        self._gate = OwnerGate(self.socket_path, what="local MLflow server", log=log)
         self.python = python or sys.executable
         self._supervisor = supervisor
         self._log = log
@@ -53,7 +64,8 @@ class LocalMlflowServer:
     @property
     def url(self) -> str | None:
         """The tracking URL while the server is ready, else None."""
-        if self._supervisor.status(PROCESS_NAME)["state"] == "ready" and self._port:
+        ready = self._supervisor.status(PROCESS_NAME)["state"] == "ready"
+        if ready and self._port and self._gate.port == self._port:
             return f"http://127.0.0.1:{self._port}"
         return None
 
@@ -74,7 +86,7 @@ class LocalMlflowServer:
             "port": self.port,
             "pid": proc.get("pid"),
             "restarts": proc.get("restarts", 0),
-            "message": self._message or proc.get("message") or "",
+            "message": self._message or proc.get("message") or self._privacy(),
             "mlflow_version": _mlflow_version(),
             "needs_upgrade": any(_OUTDATED_SCHEMA in line for line in tail),
         }
@@ -131,6 +143,7 @@ class LocalMlflowServer:
     async def stop(self) -> None:
         async with self._starting:
             await self._supervisor.stop(PROCESS_NAME)
+            await self._gate.stop()
             self._lock.release()
             self._message = ""
 
@@ -163,6 +176,7 @@ class LocalMlflowServer:
 
     async def close(self) -> None:
         await self._supervisor.stop(PROCESS_NAME)
+        await self._gate.stop()
         self._lock.release()
 
     # --- internals ------------------------------------------------------------------------------
@@ -175,6 +189,7 @@ class LocalMlflowServer:
                 "Run: pip install mlflow  (then restart Jupyter)"
             )
             raise UserError(self._message, status=503, reason="mlflow_missing")
+        os.makedirs(self.local_dir, mode=0o700, exist_ok=True)
         os.makedirs(os.path.join(self.local_dir, "artifacts"), mode=0o700, exist_ok=True)
         try:
             self._lock.acquire()
@@ -183,20 +198,24 @@ class LocalMlflowServer:
             self._blocked = True
             self._message = str(error)
             raise UserError(self._message, status=409, reason="folder_in_use") from None
-        port = self._choose_port()
+        port = await self._open_gate()
+        env = _child_env()
+        # uvicorn (MLflow 3's server) reads its options from UVICORN_* too: bind the socket only.
+        env["UVICORN_UDS"] = self.socket_path
         spec = ProcessSpec(
             name=PROCESS_NAME,
             argv=self._argv(port),
-            env=_child_env(),
+            env=env,
             cwd=self.local_dir,
             log_path=os.path.join(self.local_dir, "server.log"),
-            ready=lambda: self._owns(port),
+            ready=self._ready,
             ready_timeout=120.0,
             redact=redact,
         )
         try:
             await self._supervisor.start(spec)
         except ProcessFailed as error:
+            await self._gate.stop()
             self._lock.release()
             self._message = error.message
             raise UserError(
@@ -211,25 +230,32 @@ class LocalMlflowServer:
 
     def _argv(self, port: int) -> list[str]:
         database = os.path.join(self.local_dir, "mlflow.db")
+        host = "127.0.0.1"
+        if _uses_gunicorn(self.python):
+            # MLflow 2's server runs gunicorn, which binds "unix:<path>" hosts: the socket file
+            # is then "<path>:<port>", so the socket path is given without the port.
+            base = os.path.join(os.path.dirname(self.socket_path), "mlflow")
+            host = "unix:" + base
+            self.socket_path = self._gate.socket_path = f"{base}:{port}"
         return [
             self.python, "-m", "mlflow", "server",
-            "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
+            "--host", host, "--port", str(port), "--workers", "1",
             "--backend-store-uri", f"sqlite:///{database}",
             "--artifacts-destination", os.path.join(self.local_dir, "artifacts"),
         ]  # fmt: skip
 
-    async def _owns(self, port: int) -> bool:
-        """Ready: /health answers, from a socket our own process group holds."""
-        if not await _healthy(port):
-            return False
-        pgid = self._supervisor.status(PROCESS_NAME)["pgid"]
-        return pgid is not None and listener_in_group(port, pgid)
+    async def _ready(self) -> bool:
+        """Ready: /health answers on the socket in our private folder (only we can bind it)."""
+        return await unix_get(self.socket_path, "/health") == 200
 
-    def _choose_port(self) -> int:
+    async def _open_gate(self) -> int:
+        """Listen on the saved port (another if it is taken) before MLflow starts: the port
+        is held from now on, so nothing can take it while MLflow boots."""
         saved = self._saved_port()
         if saved and port_free(saved):
-            return saved
-        port = free_port()
+            with contextlib.suppress(OSError):
+                return await self._gate.start(saved)
+        port = await self._gate.start(0)
         if saved and self._log:
             self._log.warning("local MLflow port %s is taken; moving to %s", saved, port)
         if saved:
@@ -237,6 +263,10 @@ class LocalMlflowServer:
                 f"Port {saved} was taken by another program; the server moved to {port}."
             )
         return port
+
+    def _privacy(self) -> str:
+        problems = private_problems([self.local_dir])
+        return problems[0] if problems else ""
 
     def _save_port(self, port: int) -> None:
         if port == self._saved_port():
@@ -273,12 +303,7 @@ def _mlflow_version() -> str | None:
         return None
 
 
-async def _healthy(port: int) -> bool:
-    client = AsyncHTTPClient()
-    try:
-        response = await client.fetch(
-            f"http://127.0.0.1:{port}/health", raise_error=False, request_timeout=2.0
-        )
-    except Exception:  # noqa: BLE001 - not up yet
-        return False
-    return response.code == 200
+def _uses_gunicorn(python: str) -> bool:
+    """MLflow before 3 serves with gunicorn (3.x: uvicorn); only Jupyter's own MLflow is known."""
+    version = _mlflow_version() if python == sys.executable else None
+    return bool(version) and version.split(".")[0].isdigit() and int(version.split(".")[0]) < 3

@@ -69,6 +69,9 @@ def _child_setup() -> None:  # pragma: no cover - runs in the forked child
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     # If the launcher is killed outright, the command still hears about it.
     _prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    # What the servers write (SQLite store, artifacts, models copied to serve) is the user's
+    # alone on a shared host, whatever umask Jupyter was started with.
+    os.umask(0o077)
 
 
 def _exit_code(status: int) -> int:

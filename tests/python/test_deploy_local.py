@@ -443,7 +443,8 @@ async def test_port_conflicts(jp_fetch, jp_serverapp, logged, monkeypatch):
     assert code == 200 and answer["state"] == "ready", answer
     assert answer["port"] != impostor.server_address[1]
     _, log = await _call(jp_fetch, answer["id"], "log")
-    assert any("address already in use" in line.lower() for line in log["log"])
+    taken_line = f"Port {impostor.server_address[1]} was taken by another program"
+    assert any(line.startswith(taken_line) for line in log["log"]), log["log"]
 
     # Jupyter stops (stop_extension): the deployment stops, and stays listed as stopped.
     pids = procinfo.group_members(answer["pgid"])

@@ -1,0 +1,289 @@
+"""Shared hosts: another Unix user on the same machine gets nothing from the owner's servers.
+
+Run as root (as CI does), a throwaway second user is created for the module. As that user, plain
+HTTP from the system Python (and MLflow's own client) is pointed at every loopback port the
+extension opened: the local tracking server (API, artifact upload and download, /health) and a
+local web service (/invocations, /ping). Each must be refused with a 403 that says whose it is,
+while the owner (this process, Jupyter's user) gets the same calls answered. The Unix sockets
+behind the ports, the data folders and the files in them must be closed to that user too.
+"""
+
+import asyncio
+import json
+import os
+import pwd
+import secrets
+import stat
+import subprocess
+import textwrap
+import urllib.request
+
+import pytest
+from mlflow_servers import http_request
+
+NS = "mlflow-workspace/api"
+
+pytestmark = pytest.mark.skipif(
+    os.geteuid() != 0 or not os.path.exists("/usr/sbin/runuser"),
+    reason="needs root to create a throwaway second user",
+)
+
+# As the other user: one HTTP call, its status and body as JSON on stdout (no proxy variables).
+_PROBE = textwrap.dedent(
+    """
+    import json, sys, urllib.request, urllib.error
+    method, url, body = sys.argv[1], sys.argv[2], sys.argv[3].encode() or None
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    request = urllib.request.Request(url, data=body, method=method,
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with opener.open(request, timeout=30) as response:
+            print(json.dumps([response.status, response.read().decode("utf-8", "replace")]))
+    except urllib.error.HTTPError as error:
+        print(json.dumps([error.code, error.read().decode("utf-8", "replace")]))
+    except OSError as error:
+        print(json.dumps([None, repr(error)]))
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def other_user():
+    name = f"mlwprobe{secrets.token_hex(3)}"
+    subprocess.run(
+        ["/usr/sbin/useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", name],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    try:
+        yield name
+    finally:
+        subprocess.run(["pkill", "-KILL", "-u", name], capture_output=True)
+        subprocess.run(["/usr/sbin/userdel", name], capture_output=True)
+
+
+def _as_user(user: str, *argv: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8"}
+    return subprocess.run(
+        ["/usr/sbin/runuser", "-u", user, "--", *argv],
+        capture_output=True, text=True, timeout=timeout, env=env, cwd="/",
+    )  # fmt: skip
+
+
+def _probe(user: str, method: str, url: str, body: str = "") -> tuple[int | None, str]:
+    done = _as_user(user, "/usr/bin/python3", "-c", _PROBE, method, url, body)
+    assert done.returncode == 0, done.stderr
+    status, text = json.loads(done.stdout)
+    return status, text
+
+
+def _owner_call(method: str, url: str, body=None):
+    return http_request(method, url, json_body=body)
+
+
+def _owner_put(url: str, data: bytes):
+    request = urllib.request.Request(url, data=data, method="PUT")  # noqa: S310 - loopback
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(request, timeout=30) as response:
+        return response.status
+
+
+# Jupyter (and so the gate) runs on this test's event loop: blocking calls go to a thread.
+async def as_user(*args, **kwargs):
+    return await asyncio.to_thread(_as_user, *args, **kwargs)
+
+
+async def probe(*args):
+    return await asyncio.to_thread(_probe, *args)
+
+
+async def owner_call(*args):
+    return await asyncio.to_thread(_owner_call, *args)
+
+
+async def owner_put(*args):
+    return await asyncio.to_thread(_owner_put, *args)
+
+
+@pytest.fixture
+def ext(jp_serverapp):
+    (app,) = jp_serverapp.extension_manager.extension_apps["jupyterlab_mlflow_workspace"]
+    return app
+
+
+async def _local(jp_fetch, action="start"):
+    response = await jp_fetch(
+        NS, "local", action, method="POST", body="{}", raise_error=False, request_timeout=180
+    )
+    return json.loads(response.body)
+
+
+def _refused(status, text, what):
+    assert status == 403, text
+    answer = json.loads(text)
+    assert answer["error_code"] == "PERMISSION_DENIED"
+    owner = pwd.getpwuid(os.geteuid()).pw_name
+    assert answer["message"].startswith(f"This {what} belongs to the Unix user {owner!r}")
+
+
+async def test_the_local_tracking_server_admits_only_its_owner(jp_fetch, ext, other_user):
+    status = await _local(jp_fetch)
+    assert status["state"] == "ready", status
+    url = status["url"]
+    search = f"{url}/api/2.0/mlflow/experiments/search?max_results=5"
+
+    # The owner: every call answered.
+    created = await owner_call("POST", f"{url}/api/2.0/mlflow/experiments/create", {"name": "mine"})
+    assert created.status == 200, created.text
+    assert (await owner_call("GET", search)).status == 200
+    upload = f"{url}/api/2.0/mlflow-artifacts/artifacts/0/owner/note.txt"
+    assert await owner_put(upload, b"hello") == 200
+    assert (await owner_call("GET", upload)).text == "hello"
+    assert (await owner_call("GET", f"{url}/health")).status == 200
+
+    # The other user: nothing read, nothing written, and told why.
+    calls = [
+        ("GET", search, ""),
+        ("POST", f"{url}/api/2.0/mlflow/experiments/create", json.dumps({"name": "theirs"})),
+        ("PUT", f"{url}/api/2.0/mlflow-artifacts/artifacts/0/other/x.txt", "planted"),
+        ("GET", upload, ""),
+        ("GET", f"{url}/health", ""),
+        ("GET", f"{url}/", ""),
+    ]
+    for method, target, body in calls:
+        _refused(*await probe(other_user, method, target, body), "local MLflow server")
+    names = [e["name"] for e in (await owner_call("GET", search)).json()["experiments"]]
+    assert "theirs" not in names and "mine" in names
+    listed = await owner_call("GET", f"{url}/api/2.0/mlflow-artifacts/artifacts?path=0")
+    assert "other" not in listed.text
+
+    # Behind the port: the Unix socket, and the data on disk.
+    socket_path = ext.local.socket_path
+    done = await as_user(other_user, "/usr/bin/python3", "-c", _CONNECT_UNIX, socket_path)
+    assert "PermissionError" in done.stdout, done.stdout + done.stderr
+    local_dir = status["local_dir"]
+    for path in (local_dir, os.path.join(local_dir, "mlflow.db")):
+        done = await as_user(other_user, "/usr/bin/python3", "-c", _READ, path)
+        assert "PermissionError" in done.stdout, (path, done.stdout + done.stderr)
+    assert stat.S_IMODE(os.stat(local_dir).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(os.path.join(local_dir, "mlflow.db")).st_mode) == 0o600
+
+
+_CONNECT_UNIX = textwrap.dedent(
+    """
+    import socket, sys
+    try:
+        socket.socket(socket.AF_UNIX).connect(sys.argv[1])
+        print("connected")
+    except OSError as error:
+        print(type(error).__name__)
+    """
+)
+_READ = textwrap.dedent(
+    """
+    import os, sys
+    try:
+        os.listdir(sys.argv[1]) if os.path.isdir(sys.argv[1]) else open(sys.argv[1]).read(1)
+        print("read")
+    except OSError as error:
+        print(type(error).__name__)
+    """
+)
+
+
+def _search_experiments(tracking_uri: str) -> str:
+    from mlflow import MlflowClient
+
+    try:
+        MlflowClient(tracking_uri=tracking_uri).search_experiments()
+    except Exception as error:  # noqa: BLE001 - the text is what the user reads
+        return str(error)
+    return "answered"
+
+
+async def test_mlflow_in_someone_elses_process_says_why_it_cannot_get_in(ext, other_user):
+    """What MLflow's own client prints when refused. The gate is mirrored (it names the other
+    user as owner, so this process is the stranger): the uv Python of the test virtualenv is
+    not reachable by another user, so MLflow cannot be run as that user here."""
+    from jupyterlab_mlflow_workspace.processes.owner_gate import OwnerGate
+
+    await ext.local.ensure_started()
+    uid = pwd.getpwnam(other_user).pw_uid
+    gate = OwnerGate(ext.local.socket_path, what="local MLflow server", owner_uid=uid)
+    port = await gate.start(0)
+    try:
+        text = await asyncio.to_thread(_search_experiments, f"http://127.0.0.1:{port}")
+    finally:
+        await gate.stop()
+    assert f"This local MLflow server belongs to the Unix user {other_user!r}" in text, text
+    assert "PERMISSION_DENIED" in text and gate.refused == 1
+
+
+async def test_a_wider_data_folder_is_reported_with_the_chmod_line(jp_fetch):
+    status = await _local(jp_fetch)
+    local_dir = status["local_dir"]
+    os.chmod(local_dir, 0o755)  # noqa: S103 - the state a user must be told about
+    try:
+        response = await jp_fetch(NS, "local", method="GET")
+        message = json.loads(response.body)["message"]
+        assert "can be read by other users of this machine (mode 755)" in message
+        assert message.endswith(f"chmod -R go-rwx {local_dir}")
+    finally:
+        os.chmod(local_dir, 0o700)
+    response = await jp_fetch(NS, "local", method="GET")
+    assert "chmod" not in json.loads(response.body)["message"]
+
+
+def _log_model(tracking_uri: str):
+    import mlflow
+    import mlflow.tracking._tracking_service.utils as tracking_utils
+    import sklearn
+    from sklearn.linear_model import LinearRegression
+
+    previous = tracking_utils._tracking_uri
+    try:
+        mlflow.set_tracking_uri(tracking_uri)
+        model = LinearRegression().fit([[0.0], [1.0], [2.0]], [1.0, 3.0, 5.0])
+        with mlflow.start_run():
+            return mlflow.sklearn.log_model(
+                model, name="model", pip_requirements=[f"scikit-learn=={sklearn.__version__}"]
+            )
+    finally:
+        tracking_utils._tracking_uri = previous
+        os.environ.pop("MLFLOW_TRACKING_URI", None)
+
+
+async def test_a_local_web_service_admits_only_its_owner(jp_fetch, ext, other_user):
+    status = await _local(jp_fetch)
+    info = await asyncio.to_thread(_log_model, status["url"])
+    response = await jp_fetch(
+        NS, "deployments", method="POST", raise_error=False, request_timeout=400,
+        body=json.dumps({"model_uri": info.model_uri, "workspace": "local", "name": "line"}),
+    )  # fmt: skip
+    deployment = json.loads(response.body)
+    assert response.code == 200 and deployment["state"] == "ready", deployment
+    try:
+        scoring = deployment["scoring_uri"]
+        body = {"inputs": [[10.0]]}
+        # The owner, straight and through Call endpoint: answered.
+        direct = await owner_call("POST", scoring, body)
+        assert direct.status == 200 and round(direct.json()["predictions"][0]) == 21
+        called = await jp_fetch(
+            NS, "deployments", deployment["id"], "invocations", method="POST",
+            body=json.dumps(body), headers={"Content-Type": "application/json"},
+        )  # fmt: skip
+        assert round(json.loads(called.body)["predictions"][0]) == 21
+        # The other user: refused on every path, and told whose it is.
+        ping = scoring.rsplit("/", 1)[0] + "/ping"
+        what = "local web service 'line'"
+        _refused(*await probe(other_user, "POST", scoring, json.dumps(body)), what)
+        _refused(*await probe(other_user, "GET", ping), what)
+        socket_path = os.path.join(ext.deployments.sockets_dir, f"{deployment['id']}.sock")
+        assert os.path.exists(socket_path)
+        done = await as_user(other_user, "/usr/bin/python3", "-c", _CONNECT_UNIX, socket_path)
+        assert "PermissionError" in done.stdout, done.stdout + done.stderr
+        for path in (ext.deployments.state_dir, ext.store_dir):
+            done = await as_user(other_user, "/usr/bin/python3", "-c", _READ, path)
+            if os.path.exists(path):
+                assert "PermissionError" in done.stdout, (path, done.stdout + done.stderr)
+    finally:
+        await jp_fetch(NS, "deployments", deployment["id"], method="DELETE", raise_error=False)
