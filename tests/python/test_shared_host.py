@@ -12,68 +12,28 @@ import asyncio
 import json
 import os
 import pwd
-import secrets
 import stat
-import subprocess
-import textwrap
 import urllib.request
 
 import pytest
+import unix_users
 from mlflow_servers import http_request
+from unix_users import CAN_SWITCH_USERS, drop_user, make_user
 
 NS = "mlflow-workspace/api"
 
 pytestmark = pytest.mark.skipif(
-    os.geteuid() != 0 or not os.path.exists("/usr/sbin/runuser"),
-    reason="needs root to create a throwaway second user",
-)
-
-# As the other user: one HTTP call, its status and body as JSON on stdout (no proxy variables).
-_PROBE = textwrap.dedent(
-    """
-    import json, sys, urllib.request, urllib.error
-    method, url, body = sys.argv[1], sys.argv[2], sys.argv[3].encode() or None
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    request = urllib.request.Request(url, data=body, method=method,
-                                     headers={"Content-Type": "application/json"})
-    try:
-        with opener.open(request, timeout=30) as response:
-            print(json.dumps([response.status, response.read().decode("utf-8", "replace")]))
-    except urllib.error.HTTPError as error:
-        print(json.dumps([error.code, error.read().decode("utf-8", "replace")]))
-    except OSError as error:
-        print(json.dumps([None, repr(error)]))
-    """
+    not CAN_SWITCH_USERS, reason="needs root to create a throwaway second user"
 )
 
 
 @pytest.fixture(scope="module")
 def other_user():
-    name = f"mlwprobe{secrets.token_hex(3)}"
-    subprocess.run(
-        ["/usr/sbin/useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", name],
-        check=True, capture_output=True,
-    )  # fmt: skip
+    name = make_user()
     try:
         yield name
     finally:
-        subprocess.run(["pkill", "-KILL", "-u", name], capture_output=True)
-        subprocess.run(["/usr/sbin/userdel", name], capture_output=True)
-
-
-def _as_user(user: str, *argv: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8"}
-    return subprocess.run(
-        ["/usr/sbin/runuser", "-u", user, "--", *argv],
-        capture_output=True, text=True, timeout=timeout, env=env, cwd="/",
-    )  # fmt: skip
-
-
-def _probe(user: str, method: str, url: str, body: str = "") -> tuple[int | None, str]:
-    done = _as_user(user, "/usr/bin/python3", "-c", _PROBE, method, url, body)
-    assert done.returncode == 0, done.stderr
-    status, text = json.loads(done.stdout)
-    return status, text
+        drop_user(name)
 
 
 def _owner_call(method: str, url: str, body=None):
@@ -88,12 +48,16 @@ def _owner_put(url: str, data: bytes):
 
 
 # Jupyter (and so the gate) runs on this test's event loop: blocking calls go to a thread.
-async def as_user(*args, **kwargs):
-    return await asyncio.to_thread(_as_user, *args, **kwargs)
-
-
 async def probe(*args):
-    return await asyncio.to_thread(_probe, *args)
+    return await asyncio.to_thread(unix_users.probe, *args)
+
+
+async def can_read(*args):
+    return await asyncio.to_thread(unix_users.can_read, *args)
+
+
+async def can_connect_unix(*args):
+    return await asyncio.to_thread(unix_users.can_connect_unix, *args)
 
 
 async def owner_call(*args):
@@ -157,37 +121,13 @@ async def test_the_local_tracking_server_admits_only_its_owner(jp_fetch, ext, ot
     assert "other" not in listed.text
 
     # Behind the port: the Unix socket, and the data on disk.
-    socket_path = ext.local.socket_path
-    done = await as_user(other_user, "/usr/bin/python3", "-c", _CONNECT_UNIX, socket_path)
-    assert "PermissionError" in done.stdout, done.stdout + done.stderr
+    # (pytest's own temporary folders are 0700 too, so the modes are checked as well.)
+    assert await can_connect_unix(other_user, ext.local.socket_path) == "PermissionError"
     local_dir = status["local_dir"]
     for path in (local_dir, os.path.join(local_dir, "mlflow.db")):
-        done = await as_user(other_user, "/usr/bin/python3", "-c", _READ, path)
-        assert "PermissionError" in done.stdout, (path, done.stdout + done.stderr)
+        assert await can_read(other_user, path) == "PermissionError", path
     assert stat.S_IMODE(os.stat(local_dir).st_mode) == 0o700
     assert stat.S_IMODE(os.stat(os.path.join(local_dir, "mlflow.db")).st_mode) == 0o600
-
-
-_CONNECT_UNIX = textwrap.dedent(
-    """
-    import socket, sys
-    try:
-        socket.socket(socket.AF_UNIX).connect(sys.argv[1])
-        print("connected")
-    except OSError as error:
-        print(type(error).__name__)
-    """
-)
-_READ = textwrap.dedent(
-    """
-    import os, sys
-    try:
-        os.listdir(sys.argv[1]) if os.path.isdir(sys.argv[1]) else open(sys.argv[1]).read(1)
-        print("read")
-    except OSError as error:
-        print(type(error).__name__)
-    """
-)
 
 
 def _search_experiments(tracking_uri: str) -> str:
@@ -236,20 +176,23 @@ async def test_a_wider_data_folder_is_reported_with_the_chmod_line(jp_fetch):
 def _log_model(tracking_uri: str):
     import mlflow
     import mlflow.tracking._tracking_service.utils as tracking_utils
+    import mlflow.tracking.fluent as fluent
     import sklearn
     from sklearn.linear_model import LinearRegression
 
-    previous = tracking_utils._tracking_uri
+    previous = tracking_utils._tracking_uri, fluent._active_experiment_id
     try:
         mlflow.set_tracking_uri(tracking_uri)
+        mlflow.set_experiment("shared-host")  # not an experiment id of an earlier test's server
         model = LinearRegression().fit([[0.0], [1.0], [2.0]], [1.0, 3.0, 5.0])
         with mlflow.start_run():
             return mlflow.sklearn.log_model(
                 model, name="model", pip_requirements=[f"scikit-learn=={sklearn.__version__}"]
             )
     finally:
-        tracking_utils._tracking_uri = previous
+        tracking_utils._tracking_uri, fluent._active_experiment_id = previous
         os.environ.pop("MLFLOW_TRACKING_URI", None)
+        os.environ.pop("MLFLOW_EXPERIMENT_ID", None)
 
 
 async def test_a_local_web_service_admits_only_its_owner(jp_fetch, ext, other_user):
@@ -279,11 +222,14 @@ async def test_a_local_web_service_admits_only_its_owner(jp_fetch, ext, other_us
         _refused(*await probe(other_user, "GET", ping), what)
         socket_path = os.path.join(ext.deployments.sockets_dir, f"{deployment['id']}.sock")
         assert os.path.exists(socket_path)
-        done = await as_user(other_user, "/usr/bin/python3", "-c", _CONNECT_UNIX, socket_path)
-        assert "PermissionError" in done.stdout, done.stdout + done.stderr
-        for path in (ext.deployments.state_dir, ext.store_dir):
-            done = await as_user(other_user, "/usr/bin/python3", "-c", _READ, path)
-            if os.path.exists(path):
-                assert "PermissionError" in done.stdout, (path, done.stdout + done.stderr)
+        assert await can_connect_unix(other_user, socket_path) == "PermissionError"
+        assert stat.S_IMODE(os.stat(ext.deployments.sockets_dir).st_mode) == 0o700
+        assert stat.S_IMODE(os.stat(ext.deployments.state_dir).st_mode) == 0o700
+        log = os.path.join(ext.deployments.state_dir, f"{deployment['id']}.log")
+        served = [os.path.join(root, name) for root, _, names in
+                  os.walk(os.path.join(ext.deployments.state_dir, f"{deployment['id']}.tmp"))
+                  for name in names]  # fmt: skip
+        for path in [log, *served]:
+            assert stat.S_IMODE(os.stat(path).st_mode) & 0o077 == 0, path
     finally:
         await jp_fetch(NS, "deployments", deployment["id"], method="DELETE", raise_error=False)

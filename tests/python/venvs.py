@@ -33,6 +33,7 @@ def ensure_venv(
     after: Sequence[Sequence[str]] = (),
     env: dict[str, str] | None = None,
     timeout: float = 1200,
+    base_python: str | None = None,
 ) -> str:
     """Install ``requirements`` into ``venv`` unless already done; returns its python.
 
@@ -41,7 +42,9 @@ def ensure_venv(
     """
     python = venv / "bin" / "python"
     marker = venv / ".test-venv-requirements"
-    wanted = "\n".join([*requirements, *(" ".join(cmd) for cmd in after)])
+    wanted = "\n".join(
+        [*requirements, *(" ".join(cmd) for cmd in after), *([base_python] if base_python else [])]
+    )
     venv.parent.mkdir(parents=True, exist_ok=True)
     with open(str(venv) + ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -49,7 +52,15 @@ def ensure_venv(
             return str(python)
         binary = uv()
         commands = [
-            [binary, "venv", "-q", "--allow-existing", "-p", sys.executable, str(venv)],
+            [
+                binary,
+                "venv",
+                "-q",
+                "--allow-existing",
+                "-p",
+                base_python or sys.executable,
+                str(venv),
+            ],
             [binary, "pip", "install", "-q", "--python", str(python), *requirements],
             *([part.replace("{python}", str(python)) for part in cmd] for cmd in after),
         ]
