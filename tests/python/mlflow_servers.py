@@ -2,7 +2,7 @@
 
 Load it with ``pytest_plugins = ("mlflow_servers",)`` (or ``pytest -p mlflow_servers`` with this
 folder on ``sys.path``). Session-scoped fixtures, each a fresh server on 127.0.0.1 and a free port,
-SQLite backend, proxied artifacts in a folder, one worker:
+SQLite backend (PostgreSQL for one), proxied artifacts in a folder, one worker:
 
 ``mlflow_server``
     MLflow 3.x (the one installed next to pytest), plain.
@@ -16,15 +16,20 @@ SQLite backend, proxied artifacts in a folder, one worker:
     workspace in the ``X-MLFLOW-WORKSPACE`` header (``WORKSPACE_HEADER``).
 ``mlflow2_server``
     MLflow 2.x from its own virtualenv (``MLFLOW2_VENV``), installed with uv on first use.
+``mlflow_postgres_server``
+    MLflow 3.x on its own throwaway PostgreSQL cluster (the newest ``/usr/lib/postgresql/*/bin``):
+    ``.database`` (``Database``: ``uri`` with the password, ``role``, ``password``, ``version``,
+    ``log_path``). The URI reaches MLflow as ``MLFLOW_BACKEND_STORE_URI``, never on a command line.
 
 Every server object has ``.url`` (``http://127.0.0.1:<port>``), ``.version`` (from ``GET
 /version``), ``.data_dir``, ``.log_path`` and the REST helpers ``request``, ``create_experiment``,
 ``create_run`` and ``seed``. Processes run in their own process group, log to a file and are
-stopped with SIGTERM, then SIGKILL after 5 s; a small watchdog kills the group if pytest itself
-dies. All servers that the collected tests use are launched right after collection, in the order
-of first use, two booting at a time (``MLFLOW_SERVERS_PARALLEL``), so their start-up (10-25 s
-each) overlaps with other tests; ``MLFLOW_SERVERS_PRESTART=0`` starts each only when first needed.
-``MLFLOW_SERVERS_KEEP=1`` keeps the data folders (logs) after the session.
+stopped with SIGTERM (PostgreSQL: SIGINT, its fast shutdown), then SIGKILL after 5 s; a small
+watchdog does the same to the group if pytest itself dies. All servers that the collected tests
+use are launched right after collection, in the order of first use, two booting at a time
+(``MLFLOW_SERVERS_PARALLEL``), so their start-up (10-25 s each) overlaps with other tests;
+``MLFLOW_SERVERS_PRESTART=0`` starts each only when first needed. ``MLFLOW_SERVERS_KEEP=1`` keeps
+the data folders (logs) after the session.
 """
 
 from __future__ import annotations
