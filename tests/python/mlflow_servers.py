@@ -509,6 +509,7 @@ class _Postgres:
         self.password = secrets.token_hex(16)
         self.os_user: str | None = None  # None: the current user
         self.own_os_user = False  # created here, deleted by stop()
+        self.uid_gid = (-1, -1)  # of os_user, which owns the folder
         self.popen: subprocess.Popen[bytes] | None = None
         self.port = 0
         self.database: Database | None = None
