@@ -13,6 +13,7 @@ import json
 import os
 import pwd
 import stat
+import subprocess
 import urllib.request
 
 import pytest
@@ -233,3 +234,32 @@ async def test_a_local_web_service_admits_only_its_owner(jp_fetch, ext, other_us
             assert stat.S_IMODE(os.stat(path).st_mode) & 0o077 == 0, path
     finally:
         await jp_fetch(NS, "deployments", deployment["id"], method="DELETE", raise_error=False)
+
+
+def test_both_ways_of_finding_the_connecting_user_agree(other_user):
+    """sock_diag (used) and /proc/net/tcp (the fallback where sock_diag is missing) name the
+    user holding the client end, not the server end (which is this process's)."""
+    import socket
+
+    from jupyterlab_mlflow_workspace.processes.owner_gate import _diag_uid, _table_uid
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        code = f"import socket, time; s = socket.create_connection(('127.0.0.1', {port})); time.sleep(5)"
+        client = subprocess.Popen(
+            ["/usr/sbin/runuser", "-u", other_user, "--", "/usr/bin/python3", "-c", code]
+        )
+        try:
+            listener.settimeout(20)
+            conn, peer = listener.accept()
+            with conn:
+                local = conn.getsockname()
+                want = pwd.getpwnam(other_user).pw_uid
+                assert _diag_uid(peer, local) == want
+                assert _table_uid(peer, local) == want
+                assert _diag_uid(local, peer) == _table_uid(local, peer) == os.geteuid()
+        finally:
+            client.kill()
+            client.wait()
