@@ -22,6 +22,7 @@ from .deploy.azure import AzureDeployments
 from .local.privacy import private_problems
 from .local.redact import RedactingFilter
 from .local.server import LocalMlflowServer
+from .monitor import Limits
 from .processes import Supervisor
 from .routes import build_routes
 from .tracking.upstream import Upstream
@@ -61,6 +62,22 @@ class MlflowWorkspaceApp(ExtensionApp):
         256 * 1024 * 1024,
         help="Largest answer (bytes) the proxy passes on, counted as it arrives (chunked "
         "answers included).",
+    ).tag(config=True)
+
+    monitor_rows_per_window = Int(
+        1000,
+        help="Local web services: at most this many input rows (with their predictions) are "
+        "kept as a sample per monitor_window_seconds; every request is still counted.",
+    ).tag(config=True)
+
+    monitor_window_seconds = Float(
+        60.0, help="The sampling window of monitor_rows_per_window."
+    ).tag(config=True)
+
+    monitor_rows_total = Int(
+        20000,
+        help="Local web services: at most this many sampled rows are kept per deployment (the "
+        "oldest go first). They are removed with the deployment.",
     ).tag(config=True)
 
     store_dir = Unicode(
@@ -115,6 +132,11 @@ class MlflowWorkspaceApp(ExtensionApp):
                 self.upstream,
                 allow_link_local=self.allow_link_local,
                 jupyter_ports=self.jupyter_ports,
+            ),
+            monitor_limits=Limits(
+                rows_per_window=self.monitor_rows_per_window,
+                window_seconds=self.monitor_window_seconds,
+                rows_total=self.monitor_rows_total,
             ),
             log=self.log,
         )

@@ -12,6 +12,7 @@ from .handlers.deploy import (
     DeploymentHandler,
     DeploymentInvocationsHandler,
     DeploymentLogHandler,
+    DeploymentMonitorHandler,
     DeploymentPreflightHandler,
     DeploymentsHandler,
 )
@@ -52,5 +53,6 @@ def build_routes(app):
         route("api/deployments/azure", AzureDeploymentsHandler),
         route(f"api/deployments/{_DEPLOYMENT}", DeploymentHandler),
         route(f"api/deployments/{_DEPLOYMENT}/log", DeploymentLogHandler),
+        route(f"api/deployments/{_DEPLOYMENT}/monitor", DeploymentMonitorHandler),
         route(f"api/deployments/{_DEPLOYMENT}/invocations", DeploymentInvocationsHandler),
     ]

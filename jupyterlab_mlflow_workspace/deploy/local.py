@@ -41,6 +41,7 @@ from dataclasses import dataclass, field, fields
 from ..bridge import kernel_env
 from ..errors import UserError
 from ..local.redact import redact
+from ..monitor import Limits, Monitors
 from ..processes import ProcessFailed, ProcessSpec, Supervisor
 from ..processes.oneshot import run_once
 from ..processes.owner_gate import OwnerGate, unix_get
@@ -120,12 +121,15 @@ class LocalDeployments:
         request_timeout: float = 120.0,
         artifacts=None,
         sockets_dir: str | None = None,
+        monitor_limits: Limits | None = None,
         log=None,
     ):
         self.state_dir = os.path.abspath(state_dir)
         # Scoring servers listen on Unix sockets here (0700); their ports are owner gates.
         self.sockets_dir = sockets_dir or tempfile.mkdtemp(prefix="mlflow-ws-")
         self._gates: dict[str, OwnerGate] = {}
+        # Every request through a gate is observed (monitor/): kept per deployment, on disk.
+        self.monitors = Monitors(self.state_dir, monitor_limits, log)
         os.makedirs(self.state_dir, mode=0o700, exist_ok=True)
         self.python = python or sys.executable
         self.preflight_timeout = preflight_timeout
@@ -264,8 +268,9 @@ class LocalDeployments:
     async def _start(self, record: _Record, env: dict) -> None:
         socket_path = os.path.join(self.sockets_dir, f"{record.id}.sock")
         gate = self._gates.get(record.id) or OwnerGate(
-            socket_path, what=f"local web service {record.name!r}", log=self._log
-        )
+            socket_path, what=f"local web service {record.name!r}", log=self._log,
+            tap=self.monitors.tap(record.id),
+        )  # fmt: skip
         self._gates[record.id] = gate
         # The gate holds the port before the server starts: nothing can take it meanwhile.
         for attempt in range(PORT_ATTEMPTS):
@@ -346,6 +351,7 @@ class LocalDeployments:
                 with contextlib.suppress(OSError):
                     os.remove(path)
             shutil.rmtree(self._scratch(record.id), ignore_errors=True)
+            self.monitors.remove(record.id)
         self._save()
         return public
 
@@ -366,12 +372,19 @@ class LocalDeployments:
         )
         for record in records:
             await self._close_gate(record.id)
+        self.monitors.close()
         for record in records:
             if record.phase != "failed":
                 record.phase = "stopped"
             shutil.rmtree(self._scratch(record.id), ignore_errors=True)
         self._save()
         self._scoring.close()
+
+    def monitor(self, deployment_id: str, window: float) -> dict:
+        """Traffic, latency and errors of the last ``window`` seconds (monitor/store.py)."""
+        record = self._record(deployment_id)
+        return {"id": record.id, "name": record.name, "state": self._public(record)["state"],
+                **self.monitors.get(record.id).summary(window)}  # fmt: skip
 
     # --- calling the scoring server ----------------------------------------------------------
 

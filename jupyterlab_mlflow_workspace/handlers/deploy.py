@@ -6,6 +6,7 @@
 ``GET  /mlflow-workspace/api/deployments/<id>``              status
 ``DELETE /mlflow-workspace/api/deployments/<id>``            stop (and forget)
 ``GET  /mlflow-workspace/api/deployments/<id>/log``          log tail (``?lines=``)
+``GET  /mlflow-workspace/api/deployments/<id>/monitor``      traffic, latency, errors (``?window=`` s)
 ``POST /mlflow-workspace/api/deployments/<id>/invocations``  forwarded to the scoring server
 ``POST /mlflow-workspace/api/deployments/azure``             record an Azure deployment (kernel only)
 
@@ -132,6 +133,23 @@ class DeploymentLogHandler(_DeployHandler):
             raise UserError("lines must be a number", status=400, reason="bad_request") from None
         deployments = self.ext.deployments
         self.write_json({"id": deployment_id, "log": deployments.log_tail(deployment_id, lines)})
+
+
+class DeploymentMonitorHandler(_DeployHandler):
+    @tornado.web.authenticated
+    @authorized("read")
+    def get(self, deployment_id):
+        try:
+            window = float(self.get_query_argument("window", "3600"))
+        except ValueError:
+            window = -1.0
+        if not 60 <= window <= 30 * 86400:
+            raise UserError(
+                "window must be a number of seconds from 60 to 2592000 (30 days)",
+                status=400,
+                reason="bad_request",
+            )
+        self.write_json(self.ext.deployments.monitor(deployment_id, window))
 
 
 class DeploymentInvocationsHandler(_DeployHandler):

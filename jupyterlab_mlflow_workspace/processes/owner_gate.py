@@ -16,6 +16,7 @@ same gate also fronts the scoring servers, which have no auth of their own.
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import pwd
 import socket
@@ -101,8 +102,12 @@ def _table_uid(peer: tuple[str, int], local: tuple[str, int]) -> int | None:
 class OwnerGate:
     """Listen on 127.0.0.1:``port``; relay this Unix user's connections to ``socket_path``."""
 
-    def __init__(self, socket_path: str, *, what: str, log=None, owner_uid: int | None = None):
+    def __init__(
+        self, socket_path: str, *, what: str, log=None, owner_uid: int | None = None, tap=None
+    ):
         self.socket_path = socket_path
+        # tap(): a new watcher per admitted connection (monitor/tap.py), fed copies of the bytes
+        self.tap = tap
         self.owner_uid = os.geteuid() if owner_uid is None else owner_uid
         self.what = what  # "local MLflow server", "local web service 'iris'": said in refusals
         self._log = log
@@ -167,9 +172,14 @@ class OwnerGate:
                     "try again in a moment.",
                 )  # fmt: skip
                 return
+            tap = self.tap() if self.tap is not None else None
             await asyncio.gather(
-                _pipe(reader, up_writer), _pipe(up_reader, writer), return_exceptions=True
+                _pipe(reader, up_writer, tap and tap.from_client),
+                _pipe(up_reader, writer, tap and tap.from_server),
+                return_exceptions=True,
             )
+            if tap is not None:
+                tap.closed()
         except asyncio.CancelledError:
             pass
         finally:
@@ -202,15 +212,24 @@ class OwnerGate:
             await asyncio.wait_for(writer.drain(), 5.0)
 
 
-async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, seen=None) -> None:
     try:
         while data := await reader.read(_CHUNK):
             writer.write(data)
+            if seen is not None:
+                _watch(seen, data)
             await writer.drain()
         if writer.can_write_eof():
             writer.write_eof()  # half-close: the other direction may still be answering
     except (ConnectionError, OSError):
         _close(writer)
+
+
+def _watch(seen, data: bytes) -> None:
+    try:
+        seen(data)
+    except Exception:  # noqa: BLE001 - watching must never break the relay
+        logging.getLogger(__name__).exception("The request monitor failed on a chunk")
 
 
 def _close(writer: asyncio.StreamWriter) -> None:

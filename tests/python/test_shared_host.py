@@ -19,6 +19,7 @@ import urllib.request
 import pytest
 import unix_users
 from mlflow_servers import http_request
+from tiny_model import log_line_model
 from unix_users import CAN_SWITCH_USERS, drop_user, make_user
 
 NS = "mlflow-workspace/api"
@@ -174,31 +175,9 @@ async def test_a_wider_data_folder_is_reported_with_the_chmod_line(jp_fetch):
     assert "chmod" not in json.loads(response.body)["message"]
 
 
-def _log_model(tracking_uri: str):
-    import mlflow
-    import mlflow.tracking._tracking_service.utils as tracking_utils
-    import mlflow.tracking.fluent as fluent
-    import sklearn
-    from sklearn.linear_model import LinearRegression
-
-    previous = tracking_utils._tracking_uri, fluent._active_experiment_id
-    try:
-        mlflow.set_tracking_uri(tracking_uri)
-        mlflow.set_experiment("shared-host")  # not an experiment id of an earlier test's server
-        model = LinearRegression().fit([[0.0], [1.0], [2.0]], [1.0, 3.0, 5.0])
-        with mlflow.start_run():
-            return mlflow.sklearn.log_model(
-                model, name="model", pip_requirements=[f"scikit-learn=={sklearn.__version__}"]
-            )
-    finally:
-        tracking_utils._tracking_uri, fluent._active_experiment_id = previous
-        os.environ.pop("MLFLOW_TRACKING_URI", None)
-        os.environ.pop("MLFLOW_EXPERIMENT_ID", None)
-
-
 async def test_a_local_web_service_admits_only_its_owner(jp_fetch, ext, other_user):
     status = await _local(jp_fetch)
-    info = await asyncio.to_thread(_log_model, status["url"])
+    info = await asyncio.to_thread(log_line_model, status["url"])
     response = await jp_fetch(
         NS, "deployments", method="POST", raise_error=False, request_timeout=400,
         body=json.dumps({"model_uri": info.model_uri, "workspace": "local", "name": "line"}),
