@@ -22,6 +22,7 @@ _KERNEL_API = {
     "deploy_local": ".kernel.deploy",
     "record_azure_deployment": ".kernel.deploy",
     "forget_azure_deployment": ".kernel.deploy",
+    "log_baseline": ".kernel.monitor",
     "load_ipython_extension": ".kernel.live.magic",  # %load_ext jupyterlab_mlflow_workspace
     "unload_ipython_extension": ".kernel.live.magic",
 }

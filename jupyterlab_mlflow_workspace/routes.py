@@ -9,6 +9,7 @@ from jupyter_server.utils import url_path_join
 from .handlers.bridge import BridgeConnectHandler
 from .handlers.deploy import (
     AzureDeploymentsHandler,
+    DeploymentDriftHandler,
     DeploymentHandler,
     DeploymentInvocationsHandler,
     DeploymentLogHandler,
@@ -54,5 +55,6 @@ def build_routes(app):
         route(f"api/deployments/{_DEPLOYMENT}", DeploymentHandler),
         route(f"api/deployments/{_DEPLOYMENT}/log", DeploymentLogHandler),
         route(f"api/deployments/{_DEPLOYMENT}/monitor", DeploymentMonitorHandler),
+        route(f"api/deployments/{_DEPLOYMENT}/drift", DeploymentDriftHandler),
         route(f"api/deployments/{_DEPLOYMENT}/invocations", DeploymentInvocationsHandler),
     ]

@@ -247,6 +247,7 @@ class LocalDeployments:
                     record.python, record.serve_uri or record.model_uri, env
                 )
                 self._write_log(record.id, ["[preflight] " + line for line in lines])
+                self.monitors.keep_baseline(record.id, result.pop("baseline", None), result)
                 record.preflight = result
                 if not result["ok"]:
                     record.phase, record.message = "failed", result["message"]
@@ -379,12 +380,6 @@ class LocalDeployments:
             shutil.rmtree(self._scratch(record.id), ignore_errors=True)
         self._save()
         self._scoring.close()
-
-    def monitor(self, deployment_id: str, window: float) -> dict:
-        """Traffic, latency and errors of the last ``window`` seconds (monitor/store.py)."""
-        record = self._record(deployment_id)
-        return {"id": record.id, "name": record.name, "state": self._public(record)["state"],
-                **self.monitors.get(record.id).summary(window)}  # fmt: skip
 
     # --- calling the scoring server ----------------------------------------------------------
 

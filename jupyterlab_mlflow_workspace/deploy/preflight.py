@@ -190,6 +190,30 @@ def _read_example(model, uri, out):
         pass
 
 
+BASELINE = "monitoring/baseline_profile.json"  # what log_baseline() writes (monitor/profile.py)
+BASELINE_LIMIT = 8 * 1024 * 1024
+
+
+def _read_baseline(model, out):
+    # The training run's baseline profile, if it logged one: the Monitor view measures drift
+    # against it. Found here because this process has the workspace's credentials.
+    run_id = getattr(model, "run_id", None)
+    if not run_id:
+        return
+    try:
+        from mlflow.artifacts import download_artifacts
+
+        path = download_artifacts(run_id=run_id, artifact_path=BASELINE)
+        if os.path.getsize(path) <= BASELINE_LIMIT:
+            with open(path) as handle:
+                out["baseline"] = json.load(handle)
+                out["baseline_run_id"] = run_id
+        else:
+            out["warnings"].append("The run's baseline profile is too large to read; skipped")
+    except Exception:  # noqa: S110 - no baseline logged: the Monitor view says how to log one
+        pass
+
+
 def check(uri):
     """Everything the pre-flight finds about serving ``uri`` with this interpreter."""
     out = {
@@ -209,6 +233,7 @@ def check(uri):
         _check_server(out)
         _check_requirements(uri, out)
         _read_example(model, uri, out)
+        _read_baseline(model, out)
     except _Done:
         pass
     except Exception as e:  # never raise: the answer says what went wrong

@@ -7,6 +7,7 @@
 ``DELETE /mlflow-workspace/api/deployments/<id>``            stop (and forget)
 ``GET  /mlflow-workspace/api/deployments/<id>/log``          log tail (``?lines=``)
 ``GET  /mlflow-workspace/api/deployments/<id>/monitor``      traffic, latency, errors (``?window=`` s)
+``GET  /mlflow-workspace/api/deployments/<id>/drift``        drift and quality vs the baseline
 ``POST /mlflow-workspace/api/deployments/<id>/invocations``  forwarded to the scoring server
 ``POST /mlflow-workspace/api/deployments/azure``             record an Azure deployment (kernel only)
 
@@ -135,10 +136,8 @@ class DeploymentLogHandler(_DeployHandler):
         self.write_json({"id": deployment_id, "log": deployments.log_tail(deployment_id, lines)})
 
 
-class DeploymentMonitorHandler(_DeployHandler):
-    @tornado.web.authenticated
-    @authorized("read")
-    def get(self, deployment_id):
+class _MonitorHandler(_DeployHandler):
+    def _window(self) -> float:
         try:
             window = float(self.get_query_argument("window", "3600"))
         except ValueError:
@@ -149,7 +148,25 @@ class DeploymentMonitorHandler(_DeployHandler):
                 status=400,
                 reason="bad_request",
             )
-        self.write_json(self.ext.deployments.monitor(deployment_id, window))
+        return window
+
+
+class DeploymentMonitorHandler(_MonitorHandler):
+    @tornado.web.authenticated
+    @authorized("read")
+    def get(self, deployment_id):
+        window = self._window()
+        deployment = self.ext.deployments.get(deployment_id)  # 404 for an unknown id
+        self.write_json(self.ext.deployments.monitors.summary(deployment, window))
+
+
+class DeploymentDriftHandler(_MonitorHandler):
+    @tornado.web.authenticated
+    @authorized("read")
+    async def get(self, deployment_id):
+        window = self._window()
+        deployment = self.ext.deployments.get(deployment_id)
+        self.write_json(await self.ext.deployments.monitors.drift(deployment, window))
 
 
 class DeploymentInvocationsHandler(_DeployHandler):

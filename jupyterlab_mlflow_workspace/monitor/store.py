@@ -19,8 +19,6 @@ import time
 from collections import deque
 from dataclasses import dataclass
 
-import numpy as np
-
 from .tap import Exchange
 
 ERROR_BODY = 2000  # characters of an error body kept
@@ -43,6 +41,7 @@ class ServiceMonitor:
         self.requests: deque[dict] = deque(maxlen=self.limits.requests_kept)
         self.samples: deque[dict] = deque(maxlen=self.limits.rows_total)
         self._window = (0.0, 0)  # (start, rows sampled in it)
+        self.baseline: dict | None = None
         self._unsaved: dict[str, list[str]] = {"requests": [], "samples": []}
         self._load()
 
@@ -107,7 +106,18 @@ class ServiceMonitor:
                 handle.write("\n".join(lines) + "\n")
             lines.clear()
 
+    def set_baseline(self, profile: dict) -> None:
+        path = os.path.join(self.folder, "baseline.json")
+        fd = os.open(path + ".tmp", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(profile, handle)
+        os.replace(path + ".tmp", path)
+        self.baseline = profile
+
     def _load(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            with open(os.path.join(self.folder, "baseline.json"), encoding="utf-8") as handle:
+                self.baseline = json.load(handle)
         for name, into in (("requests", self.requests), ("samples", self.samples)):
             path = os.path.join(self.folder, f"{name}.jsonl")
             with contextlib.suppress(OSError):
@@ -166,10 +176,18 @@ class ServiceMonitor:
 
 
 def _percentiles(values: list[float]) -> dict:
+    """p50/p95/p99 with linear interpolation (numpy's default), without needing numpy here:
+    the server part loads in environments that have only Jupyter."""
     if not values:
         return {"p50": None, "p95": None, "p99": None}
-    p50, p95, p99 = np.percentile(np.asarray(values, dtype=float), [50, 95, 99])
-    return {"p50": round(float(p50), 3), "p95": round(float(p95), 3), "p99": round(float(p99), 3)}
+    ordered = sorted(values)
+    out = {}
+    for name, q in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99)):
+        at = q * (len(ordered) - 1)
+        low = int(at)
+        high = min(low + 1, len(ordered) - 1)
+        out[name] = round(ordered[low] + (ordered[high] - ordered[low]) * (at - low), 3)
+    return out
 
 
 def _plain(value):

@@ -23,7 +23,9 @@ NS = "mlflow-workspace/api"
 
 
 @pytest.fixture
-def extension_config(extension_config):
+def extension_config(extension_config, request):
+    if "small_limits" not in request.keywords:
+        return extension_config
     # Small limits, to see them hold: 5 rows per minute, 8 in all.
     return {**extension_config, "monitor_rows_per_window": 5, "monitor_rows_total": 8}
 
@@ -53,6 +55,7 @@ def _post(url: str, body: bytes, content_type="application/json"):
         return error.code, error.read()
 
 
+@pytest.mark.small_limits
 async def test_every_request_is_counted_with_its_latency_status_and_sample(jp_fetch, jp_serverapp):
     code, local = await _json(jp_fetch, "local", "start", method="POST", body="{}")
     assert code == 200, local
@@ -123,6 +126,88 @@ async def test_every_request_is_counted_with_its_latency_status_and_sample(jp_fe
     assert not os.path.exists(folder)
     code, answer = await _json(jp_fetch, "deployments", dep_id, "monitor")
     assert (code, answer["reason"]) == (404, "unknown_deployment")
+
+
+def _train_with_baseline(tracking_uri: str):
+    """A model of three features, with the baseline profile logged in its run (one line)."""
+    import mlflow
+    import mlflow.tracking._tracking_service.utils as tracking_utils
+    import mlflow.tracking.fluent as fluent
+    import numpy as np
+    import pandas as pd
+    import sklearn
+    from sklearn.linear_model import LinearRegression
+
+    from jupyterlab_mlflow_workspace import log_baseline
+
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame({"age": rng.normal(40, 10, 3000), "income": rng.lognormal(10, 0.5, 3000),
+                      "rooms": rng.integers(1, 5, 3000).astype(float)})  # fmt: skip
+    y = 2 * X["age"] + X["rooms"]
+    previous = tracking_utils._tracking_uri, fluent._active_experiment_id
+    try:
+        mlflow.set_tracking_uri(tracking_uri)
+        mlflow.set_experiment("drift")
+        with mlflow.start_run():
+            model = LinearRegression().fit(X, y)
+            info = mlflow.sklearn.log_model(
+                model, name="model", pip_requirements=[f"scikit-learn=={sklearn.__version__}"]
+            )
+            log_baseline(X, predictions=model.predict(X))
+    finally:
+        tracking_utils._tracking_uri, fluent._active_experiment_id = previous
+        os.environ.pop("MLFLOW_TRACKING_URI", None)
+        os.environ.pop("MLFLOW_EXPERIMENT_ID", None)
+    return info
+
+
+def _frame_rows(n, seed, shift=0.0):
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    return {"dataframe_split": {"columns": ["age", "income", "rooms"], "data": [
+        [float(a) + shift, float(i), float(r)] for a, i, r in zip(
+            rng.normal(40, 10, n), rng.lognormal(10, 0.5, n), rng.integers(1, 5, n), strict=True)
+    ]}}  # fmt: skip
+
+
+async def test_drift_against_the_training_baseline_names_the_shifted_feature(jp_fetch):
+    code, local = await _json(jp_fetch, "local", "start", method="POST", body="{}")
+    info = await asyncio.to_thread(_train_with_baseline, local["url"])
+    code, deployment = await _json(
+        jp_fetch, "deployments", method="POST",
+        body=json.dumps({"model_uri": info.model_uri, "workspace": "local", "name": "drift"}),
+    )  # fmt: skip
+    assert code == 200 and deployment["state"] == "ready", deployment
+    assert deployment["preflight"]["baseline"]["features"] == 3
+    scoring, dep_id = deployment["scoring_uri"], deployment["id"]
+    try:
+        for seed in range(3):  # 300 rows as in training
+            body = json.dumps(_frame_rows(100, seed=20 + seed)).encode()
+            assert (await asyncio.to_thread(_post, scoring, body))[0] == 200
+        code, calm = await _json(jp_fetch, "deployments", dep_id, "drift", params={"window": "600"})
+        assert code == 200 and calm["baseline"] is True and calm["rows"] == 300, calm
+        assert calm["drifted"] == [] and calm["prediction"]["drifted"] is False
+        # Then age moves by one standard deviation (more rows than the calm ones).
+        body = json.dumps(_frame_rows(600, seed=40, shift=10.0)).encode()
+        assert (await asyncio.to_thread(_post, scoring, body))[0] == 200
+        code, moved = await _json(
+            jp_fetch, "deployments", dep_id, "drift", params={"window": "600"}
+        )
+        assert moved["rows"] == 900 and moved["drifted"] == ["age"], moved
+        age = next(f for f in moved["features"] if f["name"] == "age")
+        assert age["method"] == "ks" and age["p_value"] < 0.05 and age["status"] == "drift"
+        assert moved["prediction"]["drifted"] is True
+        assert "Kolmogorov" in moved["methods"]["ks"]
+    finally:
+        await jp_fetch(NS, "deployments", dep_id, method="DELETE", raise_error=False)
+
+
+async def test_without_a_baseline_drift_says_how_to_log_one(jp_fetch, jp_serverapp):
+    deployments = _ext(jp_serverapp).deployments
+    deployment = {"id": "feedc0de", "name": "x", "state": "stopped"}
+    answer = await deployments.monitors.drift(deployment, 600)
+    assert answer["baseline"] is None and "log_baseline(X_train" in answer["how"]
 
 
 async def test_a_bad_window_is_refused(jp_fetch):
