@@ -19,6 +19,7 @@ Fewer than ``MIN_ROWS`` rows: "insufficient data", never a drift. Runs off the e
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import numpy as np
 from scipy import stats
@@ -72,15 +73,16 @@ def report(baseline: dict, samples: list[dict]) -> dict:
 
 
 def feature_drift(name: str, spec: dict, values: list) -> dict:
-    missing = sum(1 for v in values if v is _ABSENT)
-    present = [v for v in values if v is not _ABSENT]
-    nulls = sum(1 for v in present if is_null(v))
+    # Counting and conversion run in C (list.count, numpy, Counter): 100,000 rows × 20
+    # features in well under a second; a Python loop per value is only the fallback.
+    missing = values.count(_ABSENT)
+    present = [v for v in values if v is not _ABSENT] if missing else values
     out = {
         "name": name,
         "kind": spec["kind"],
         "rows": len(values),
         "missing": missing,
-        "null_rate": round(nulls / len(present), 6) if present else None,
+        "null_rate": None,
         "baseline_null_rate": _rate(spec["nulls"], spec["nulls"] + spec["count"]),
         "method": None,
         "statistic": None,
@@ -90,16 +92,29 @@ def feature_drift(name: str, spec: dict, values: list) -> dict:
         "status": "insufficient data",
     }
     if spec["kind"] == "numeric":
-        _numeric(out, spec, [v for v in present if not is_null(v)])
+        nulls = _numeric(out, spec, present)
     else:
-        _categorical(out, spec, [category(v) for v in present if not is_null(v)])
+        nulls = _categorical(out, spec, present)
+    out["null_rate"] = round(nulls / len(present), 6) if present else None
     return out
 
 
-def _numeric(out: dict, spec: dict, values: list) -> None:
-    numbers = [float(v) for v in values if is_number(v)]
-    out["type_errors"] = len(values) - len(numbers)
-    array = np.asarray(numbers, dtype=float)
+def _as_floats(values: list) -> tuple[np.ndarray, int, int]:
+    """(finite-or-not floats, nulls, type errors); None and NaN are nulls."""
+    try:
+        array = np.asarray(values, dtype=float)  # None becomes NaN
+        if array.ndim != 1:
+            raise ValueError("not one value per row")
+        nan = np.isnan(array)
+        return array[~nan], int(nan.sum()), 0
+    except (ValueError, TypeError):
+        nulls = sum(1 for v in values if is_null(v))
+        numbers = [float(v) for v in values if is_number(v) and not is_null(v)]
+        return np.asarray(numbers, dtype=float), nulls, len(values) - nulls - len(numbers)
+
+
+def _numeric(out: dict, spec: dict, values: list) -> int:
+    array, nulls, out["type_errors"] = _as_floats(values)
     finite = array[np.isfinite(array)]
     out["nonfinite"] = int(array.size - finite.size)
     out["out_of_range"] = int(((finite < spec["min"]) | (finite > spec["max"])).sum())
@@ -115,7 +130,7 @@ def _numeric(out: dict, spec: dict, values: list) -> None:
         )
     out["baseline"] = {k: spec[k] for k in ("count", "min", "max", "mean", "quantiles")}
     if finite.size < MIN_ROWS:
-        return
+        return nulls
     quantiles = np.maximum.accumulate(np.asarray(spec["quantiles"], dtype=float))
     if min(spec["count"], finite.size) <= SMALL:
         statistic, p_value = ks_against_quantiles(quantiles, spec["count"], finite)
@@ -127,24 +142,41 @@ def _numeric(out: dict, spec: dict, values: list) -> None:
         out.update(method="wasserstein", statistic=round(scaled, 6), threshold=DISTANCE,
                    drifted=bool(scaled >= DISTANCE))  # fmt: skip
     out["status"] = "drift" if out["drifted"] else "no drift"
+    return nulls
 
 
-def _categorical(out: dict, spec: dict, values: list[str]) -> None:
+def _counts(values: list) -> tuple[Counter, int]:
+    """({category: count}, nulls), categories named as the profile names them."""
+    try:
+        raw = Counter(values)
+    except TypeError:  # lists or dicts in a cell: compared by their text
+        raw = Counter(v if is_null(v) else str(v) for v in values)
+    counts: Counter = Counter()
+    nulls = 0
+    for value, count in raw.items():
+        if is_null(value):
+            nulls += count
+        else:
+            counts[category(value)] += count
+    return counts, nulls
+
+
+def _categorical(out: dict, spec: dict, values: list) -> int:
     known = {str(k): int(v) for k, v in spec["counts"].items()}
     other = int(spec.get("other") or 0)
+    seen, nulls = _counts(values)
+    total = sum(seen.values())
+    unseen = sum(c for k, c in seen.items() if k not in known)
     current: dict[str, int] = {}
-    unseen = 0
-    for value in values:
-        if value not in known:
-            unseen += 1
-            value = "(other)" if other else value
-        current[value] = current.get(value, 0) + 1
+    for value, count in seen.items():
+        key = value if value in known or not other else "(other)"
+        current[key] = current.get(key, 0) + count
     out["unseen"] = unseen
-    out["unseen_rate"] = _rate(unseen, len(values))
+    out["unseen_rate"] = _rate(unseen, total)
     out["baseline"] = {"counts": known, "other": other}
     out["current"] = {"counts": dict(sorted(current.items(), key=lambda kv: -kv[1])[:100])}
-    if len(values) < MIN_ROWS:
-        return
+    if total < MIN_ROWS:
+        return nulls
     labels = list(known) + (["(other)"] if other else [])
     labels += sorted(k for k in current if k not in known and k != "(other)")
     base = np.array([known.get(k, other if k == "(other)" else 0) for k in labels], dtype=float)
@@ -164,6 +196,7 @@ def _categorical(out: dict, spec: dict, values: list[str]) -> None:
         out.update(method="jensenshannon", statistic=round(distance, 6), threshold=DISTANCE,
                    drifted=bool(distance >= DISTANCE))  # fmt: skip
     out["status"] = "drift" if out["drifted"] else "no drift"
+    return nulls
 
 
 def ks_against_quantiles(quantiles: np.ndarray, n_baseline: int, current: np.ndarray):
