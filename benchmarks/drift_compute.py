@@ -44,8 +44,10 @@ def main() -> None:
         result = drift.report(baseline, samples)
         times.append(time.perf_counter() - started)
     print(f"profile of {args.rows:,} rows × 20 features: {profiled:.2f} s")
-    print(f"drift of {args.rows:,} rows × 20 features: median {statistics.median(times):.2f} s "
-          f"(min {min(times):.2f}, max {max(times):.2f}); drifted: {len(result['drifted'])}")
+    print(
+        f"drift of {args.rows:,} rows × 20 features: median {statistics.median(times):.2f} s "
+        f"(min {min(times):.2f}, max {max(times):.2f}); drifted: {len(result['drifted'])}"
+    )
 
 
 if __name__ == "__main__":

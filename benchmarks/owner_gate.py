@@ -113,9 +113,9 @@ def main() -> None:
         for what in ("log_metric", "health", "batch"):
             d, g = times[("direct", what)], times[("gated", what)]
             print(
-                f"{what:>10}: direct p50 {pct(d, .5):7.2f} p95 {pct(d, .95):7.2f} | "
-                f"through gate p50 {pct(g, .5):7.2f} p95 {pct(g, .95):7.2f} | "
-                f"added p50 {pct(g, .5) - pct(d, .5):+6.2f} "
+                f"{what:>10}: direct p50 {pct(d, 0.5):7.2f} p95 {pct(d, 0.95):7.2f} | "
+                f"through gate p50 {pct(g, 0.5):7.2f} p95 {pct(g, 0.95):7.2f} | "
+                f"added p50 {pct(g, 0.5) - pct(d, 0.5):+6.2f} "
                 f"(mean {1000 * (statistics.mean(g) - statistics.mean(d)):+.2f})"
             )
     finally:

@@ -18,6 +18,7 @@ export namespace CommandIDs {
   export const refreshDeployments = 'mlflow-workspace:refresh-deployments';
   export const stopDeployment = 'mlflow-workspace:stop-deployment';
   export const runDeploymentAction = 'mlflow-workspace:run-deployment-action';
+  export const openMonitor = 'mlflow-workspace:open-monitor';
   // Live metric charts (issue 5)
   export const openLiveMetrics = 'mlflow-workspace:open-live-metrics';
   export const pinRun = 'mlflow-workspace:pin-run';

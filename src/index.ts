@@ -3,6 +3,7 @@ import { azurePlugin } from './azure/plugin';
 import { deployPlugin } from './deploy/plugin';
 import { localTargetPlugin } from './deploy/localPlugin';
 import { chartsPlugin } from './charts/plugin';
+import { monitorPlugin } from './monitor/plugin';
 import { kernelUriPlugin } from './notebook/plugin';
 import { runsPlugin } from './runs/plugin';
 import { snippetsPlugin } from './snippets/plugin';
@@ -34,6 +35,7 @@ export default [
   kernelUriPlugin,
   deployPlugin,
   localTargetPlugin,
+  monitorPlugin,
   azurePlugin,
   chartsPlugin,
   runsPlugin

@@ -3,6 +3,8 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ApiError, NAMESPACE, requestAPI } from './request';
 import {
   IDeployment,
+  IDriftReport,
+  IMonitorSummary,
   IInvocationResult,
   ILocalStatus,
   IPreflight,
@@ -181,6 +183,44 @@ export class WorkspaceClient {
       this.serverSettings,
       `api/deployments/${encodeURIComponent(deploymentId)}`,
       { method: 'DELETE' }
+    );
+  }
+
+  /**
+   * Traffic, latency and errors of a local web service over the last `windowS` seconds: every
+   * request through its port is counted, whoever sent it.
+   *
+   * @param deploymentId - the deployment
+   * @param windowS - the window, 60 s to 30 days
+   */
+  deploymentMonitor(
+    deploymentId: string,
+    windowS: number
+  ): Promise<IMonitorSummary> {
+    return requestAPI<IMonitorSummary>(
+      this.serverSettings,
+      `api/deployments/${encodeURIComponent(deploymentId)}/monitor`,
+      {},
+      `window=${windowS}`
+    );
+  }
+
+  /**
+   * Drift and data quality of the rows the service was sent over the last `windowS` seconds,
+   * against the baseline profile logged with the model's training run.
+   *
+   * @param deploymentId - the deployment
+   * @param windowS - the window, 60 s to 30 days
+   */
+  deploymentDrift(
+    deploymentId: string,
+    windowS: number
+  ): Promise<IDriftReport> {
+    return requestAPI<IDriftReport>(
+      this.serverSettings,
+      `api/deployments/${encodeURIComponent(deploymentId)}/drift`,
+      {},
+      `window=${windowS}`
     );
   }
 

@@ -176,3 +176,96 @@ export interface IInvocationResult {
   /** False when the answer came from the Jupyter server, not from the scoring server. */
   fromModel: boolean;
 }
+
+/** Latency percentiles in milliseconds (null: no request in the window). */
+export interface ILatency {
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+/** Traffic of a local web service over a window (`GET api/deployments/<id>/monitor`). */
+export interface IMonitorSummary extends ILatency {
+  id: string;
+  name: string;
+  state: DeploymentState;
+  /** Whether a baseline profile was found with the model's run. */
+  baseline: boolean;
+  window_s: number;
+  bucket_s: number;
+  requests: number;
+  per_minute: number;
+  errors: number;
+  error_rate: number;
+  latency_ms: ILatency;
+  bytes_in: number;
+  bytes_out: number;
+  /** One point per bucket, oldest first; `t` is the bucket's end in seconds since the epoch. */
+  series: Array<{ t: number; requests: number; errors: number } & ILatency>;
+  /** Newest first. */
+  last_errors: Array<{
+    t: number;
+    status: number;
+    path: string;
+    error: string | null;
+  }>;
+  sampled_rows: number;
+  limits: {
+    rows_per_window: number;
+    window_seconds: number;
+    rows_total: number;
+  };
+}
+
+/** One feature (or the prediction) against the baseline. */
+export interface IFeatureDrift {
+  name: string;
+  kind: 'numeric' | 'categorical';
+  rows: number;
+  missing: number;
+  null_rate: number | null;
+  baseline_null_rate: number | null;
+  method: 'ks' | 'wasserstein' | 'chi2' | 'jensenshannon' | null;
+  statistic: number | null;
+  p_value: number | null;
+  threshold: number | null;
+  drifted: boolean | null;
+  status: 'drift' | 'no drift' | 'insufficient data';
+  type_errors?: number;
+  nonfinite?: number;
+  out_of_range?: number;
+  unseen?: number;
+  unseen_rate?: number | null;
+  baseline?: {
+    quantiles?: number[];
+    counts?: Record<string, number>;
+    other?: number;
+    min?: number;
+    max?: number;
+  };
+  current?: {
+    quantiles?: number[];
+    counts?: Record<string, number>;
+    count?: number;
+  };
+}
+
+/** Drift and quality of the sampled rows (`GET api/deployments/<id>/drift`). */
+export interface IDriftReport {
+  id: string;
+  window_s: number;
+  rows: number;
+  /** null: no baseline profile; `how` says how to log one. */
+  baseline: true | null;
+  how?: string;
+  error?: string;
+  features?: IFeatureDrift[];
+  prediction?: IFeatureDrift | null;
+  drifted?: string[];
+  share_drifted?: number | null;
+  dataset_drift?: boolean | null;
+  dataset_rule?: string;
+  extra_columns?: string[];
+  methods?: Record<string, string>;
+  min_rows?: number;
+}

@@ -120,6 +120,10 @@ export function DeploymentsView(props: {
   ) => { label: string; actions: IDeploymentAction[] } | undefined;
   /** Run one of those cells (a command: it inserts the cell and runs it in the kernel). */
   onAction?: (d: IDeployment, action: IDeploymentAction) => void;
+  /** Open the Monitor view of a local web service. */
+  onMonitor?: (d: IDeployment) => void;
+  /** Whether the Monitor view can open (its plugin may be disabled); default true. */
+  canMonitor?: () => boolean;
 }): JSX.Element {
   const { deployments, trans, targetOf, onAction } = props;
   const [open, setOpen] = React.useState<string | null>(null);
@@ -127,6 +131,9 @@ export function DeploymentsView(props: {
   return (
     <UseSignal signal={deployments.changed}>
       {() => {
+        // Asked at each render: the monitor plugin may activate after this view first draws.
+        const onMonitor =
+          (props.canMonitor?.() ?? true) ? props.onMonitor : undefined;
         const body = (
           <LoadableList
             value={deployments.deployments}
@@ -165,6 +172,17 @@ export function DeploymentsView(props: {
                           </button>
                         ))}
                       </div>
+                    ) : null}
+                    {!d.azure && onMonitor ? (
+                      <button
+                        className="jp-Button jp-mod-styled jp-mod-minimal"
+                        title={trans.__(
+                          'Requests, latency, errors and drift of this service'
+                        )}
+                        onClick={() => onMonitor(d)}
+                      >
+                        {trans.__('Monitor')}
+                      </button>
                     ) : null}
                     {d.state === 'ready' ? (
                       <button

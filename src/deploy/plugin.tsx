@@ -254,7 +254,14 @@ export const deployPlugin: JupyterFrontEndPlugin<IDeployTargets> = {
           void commands.execute(CommandIDs.runDeploymentAction, {
             deploymentId: d.id,
             action: action.id
-          })
+          }),
+        onMonitor: d =>
+          void commands.execute(CommandIDs.openMonitor, {
+            deploymentId: d.id,
+            name: d.name
+          }),
+        // The monitor plugin may be disabled (or activate later): asked at each render.
+        canMonitor: () => commands.hasCommand(CommandIDs.openMonitor)
       });
       section.addClass('jp-mlflow-DeploymentsSection');
       section.title.label = trans.__('Deployments');
@@ -274,7 +281,7 @@ class DeploymentsSection extends ReactWidget {
     private readonly _trans: TranslationBundle,
     private readonly _targets: Pick<
       React.ComponentProps<typeof DeploymentsView>,
-      'targetOf' | 'onAction'
+      'targetOf' | 'onAction' | 'onMonitor' | 'canMonitor'
     >
   ) {
     super();
