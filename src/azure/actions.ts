@@ -51,6 +51,16 @@ export function azureActions(
               'Send all of the endpoint’s traffic to this deployment? Its other deployments get none from then on.'
             ),
             generate: onlineTraffic
+          },
+          {
+            id: 'monitor',
+            label: trans.__('Turn on monitoring'),
+            caption: trans.__(
+              'Insert a cell that turns on data collection and creates an Azure ML model monitor (data drift, prediction drift, data quality) with the Monitor view’s thresholds; set your training data asset in it first'
+            ),
+            generate: onlineMonitor,
+            // The cell needs the training data asset's name: inserted for review, not run.
+            runs: false
           }
         ]),
     {
@@ -201,6 +211,71 @@ function onlineDelete(d: IDeployment): string {
     '        ml_client.online_endpoints.begin_delete(name=endpoint_name).result()',
     '    print("Deleted.")',
     ...forgetLines('    '),
+    ...failureLines()
+  ].join('\n');
+}
+
+/**
+ * Azure ML model monitoring (v2) for an online deployment: the monitor is built first, offline,
+ * with the local Monitor view's thresholds (normalised Wasserstein and Jensen–Shannon distance
+ * 0.1); then the deployment's data collector is turned on and the monitor schedule created.
+ */
+function onlineMonitor(d: IDeployment): string {
+  return [
+    ...head(
+      d,
+      'Turn on Azure ML model monitoring for an online deployment: data collection, then a daily monitor.',
+      false
+    ),
+    '# Edit: your training data, registered in the workspace as an MLTable data asset, and the',
+    '# label column in it (for prediction drift; None leaves that signal out).',
+    'training_data = "azureml:<training-data-asset>:1"',
+    'target_column = None',
+    'ml_task = "regression"  # or "classification"',
+    '',
+    'import re',
+    'from azure.ai.ml import Input',
+    'from azure.ai.ml.entities import (',
+    '    CategoricalDriftMetrics, DataCollector, DataDriftMetricThreshold, DataDriftSignal,',
+    '    DataQualitySignal, DeploymentCollection, MonitorDefinition, MonitoringTarget,',
+    '    MonitorSchedule, NumericalDriftMetrics, PredictionDriftMetricThreshold,',
+    '    PredictionDriftSignal, RecurrenceTrigger, ReferenceData, ServerlessSparkCompute,',
+    ')',
+    'if training_data.startswith("azureml:<"):',
+    '    raise SystemExit("Set training_data at the top of this cell to your training data asset (an MLTable registered in the workspace, e.g. azureml:diabetes-train:1), then run the cell again.")',
+    '# The thresholds of the Monitor view in JupyterLab, so both say "drift" at the same distance.',
+    'numerical = NumericalDriftMetrics(normalized_wasserstein_distance=0.1)',
+    'categorical = CategoricalDriftMetrics(jensen_shannon_distance=0.1)',
+    'reference = ReferenceData(input_data=Input(path=training_data, type="mltable"), data_context="training")',
+    'signals = {',
+    '    "data-drift": DataDriftSignal(reference_data=reference, features="all_features", metric_thresholds=DataDriftMetricThreshold(numerical=numerical, categorical=categorical)),',
+    '    "data-quality": DataQualitySignal(reference_data=reference, features="all_features"),',
+    '}',
+    'if target_column:',
+    '    labelled = ReferenceData(input_data=Input(path=training_data, type="mltable"), data_context="training", data_column_names={"target_column": target_column})',
+    '    signals["prediction-drift"] = PredictionDriftSignal(reference_data=labelled, metric_thresholds=PredictionDriftMetricThreshold(numerical=numerical, categorical=categorical))',
+    'schedule_name = re.sub(r"[^A-Za-z0-9_-]", "-", f"{endpoint_name}-{deployment_name}-monitor")[:64]',
+    'monitor = MonitorSchedule(',
+    '    name=schedule_name,',
+    '    trigger=RecurrenceTrigger(frequency="day", interval=1),',
+    '    create_monitor=MonitorDefinition(',
+    '        compute=ServerlessSparkCompute(runtime_version="3.4", instance_type="standard_e4s_v3"),',
+    '        monitoring_target=MonitoringTarget(ml_task=ml_task, endpoint_deployment_id=f"azureml:{endpoint_name}:{deployment_name}"),',
+    '        monitoring_signals=signals,',
+    '    ),',
+    ')',
+    'signal_names = ", ".join(signals)',
+    'print(f"Monitor {schedule_name}: {signal_names} against {training_data}, daily, on serverless Spark.")',
+    'try:',
+    V2_CLIENT,
+    '    deployment = ml_client.online_deployments.get(deployment_name, endpoint_name=endpoint_name)',
+    '    collector = deployment.data_collector',
+    '    if collector is None or not all(name in (collector.collections or {}) for name in ("model_inputs", "model_outputs")):',
+    '        print("Turning on data collection of inputs and outputs (the deployment is updated; minutes)…")',
+    '        deployment.data_collector = DataCollector(collections={"model_inputs": DeploymentCollection(enabled="true"), "model_outputs": DeploymentCollection(enabled="true")})',
+    '        ml_client.online_deployments.begin_create_or_update(deployment).result()',
+    '    ml_client.schedules.begin_create_or_update(monitor).result()',
+    '    print(f"Created. Its results: Azure ML studio → Monitoring → {schedule_name}.")',
     ...failureLines()
   ].join('\n');
 }

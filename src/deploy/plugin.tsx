@@ -212,8 +212,12 @@ export const deployPlugin: JupyterFrontEndPlugin<IDeployTargets> = {
         }
         const index = insertCodeCell(panel, action.generate(d), 'below');
         const cell = panel.content.widgets[index];
-        // Without a kernel the cell waits, reviewable, for the user to run it.
-        if (cell instanceof CodeCell && panel.sessionContext.session?.kernel) {
+        // Without a kernel (or when it must be edited first) the cell waits, reviewable.
+        if (
+          cell instanceof CodeCell &&
+          action.runs !== false &&
+          panel.sessionContext.session?.kernel
+        ) {
           await CodeCell.execute(cell, panel.sessionContext);
           await deployments.refresh();
         }

@@ -76,6 +76,11 @@ export interface IDeploymentAction {
   caption: string;
   /** Asked (with a warning button) before the cell is inserted: a destructive action. */
   confirm?: string;
+  /**
+   * Whether the inserted cell runs at once (default true). False for a cell the user must edit
+   * first (e.g. to name their training data); it waits, reviewable, below the active cell.
+   */
+  runs?: boolean;
   /** The cell. Every recorded value goes through `snippets/pyliteral.ts`. */
   generate(deployment: IDeployment): string;
 }

@@ -149,3 +149,68 @@ def test_known_failures_are_said_in_plain_words(bridge):  # noqa: F811
     plugin = problem(TypeError("f() got an unexpected keyword argument 'tracking_uri'"))
     assert plugin.startswith("azureml-mlflow is older than this MLflow expects")
     assert problem(ValueError("something else")) is None
+
+
+def _edited(cell: str, training_data: str, target: str | None) -> str:
+    """The monitoring cell as a user edits it: their data asset, and their label column."""
+    cell = cell.replace(
+        'training_data = "azureml:<training-data-asset>:1"', f"training_data = {training_data!r}"
+    )
+    return cell.replace("target_column = None", f"target_column = {target!r}")
+
+
+def test_the_monitoring_cell_waits_for_its_training_data(bridge, blocker, tmp_path):  # noqa: F811
+    """As inserted, it names what to set and makes no call."""
+    cell = bridge(target=ONLINE["target"], op="action", action="monitor", deployment=ONLINE)
+    run = run_cell(ensure_azure_venv("v2"), cell, tmp_path, blocker, MLFLOW_TRACKING_URI=TRACKING)
+    assert run.result["type"] == "builtins.SystemExit", run.result
+    assert run.result["message"].startswith("Set training_data at the top of this cell")
+    assert run.network == []
+
+
+@pytest.mark.parametrize("target", [None, "progression"])
+def test_the_monitoring_cell_builds_its_monitor_then_stops_at_azure(
+    bridge,
+    blocker,
+    tmp_path,
+    target,  # noqa: F811
+):
+    """Edited, it builds the monitor with the real azure-ai-ml (its REST body too, offline),
+    with the Monitor view's thresholds, then stops at its first network call: reading the
+    deployment, before changing anything."""
+    cell = bridge(target=ONLINE["target"], op="action", action="monitor", deployment=ONLINE)
+    cell = _edited(cell, "azureml:diabetes-train:1", target)
+    offline, _, online = cell.partition("\ntry:\n    ml_client = MLClient(")
+    assert online, "the network part starts where the client is made"
+    probe = offline + "\n" + "\n".join([
+        "import json",
+        "body = monitor._to_rest_object().as_dict()",
+        "definition = body['properties']['action']['monitorDefinition']",
+        "print('REST ' + json.dumps(definition, sort_keys=True))",
+    ])  # fmt: skip
+    built = run_cell(
+        ensure_azure_venv("v2"), probe, tmp_path, blocker, "probe", MLFLOW_TRACKING_URI=TRACKING
+    )
+    assert built.result["outcome"] == "completed", built.result
+    rest = json.loads(built.stdout.split("REST ", 1)[1])
+    signals = rest["signals"]
+    expected = {"data-drift", "data-quality"} | ({"prediction-drift"} if target else set())
+    assert set(signals) == expected
+    drift = signals["data-drift"]
+    thresholds = {(t["dataType"], t["metric"]): t["threshold"]["value"]
+                  for t in drift["metricThresholds"]}  # fmt: skip
+    assert thresholds == {
+        ("Numerical", "normalizedWassersteinDistance"): 0.1,
+        ("Categorical", "jensenShannonDistance"): 0.1,
+    }
+    assert drift["referenceData"]["uri"] == "azureml:diabetes-train:1"
+    assert rest["monitoringTarget"] == {"taskType": "regression",
+                                        "deploymentId": "azureml:diabetes-ep:green"}  # fmt: skip
+
+    run = run_cell(ensure_azure_venv("v2"), cell, tmp_path, blocker, MLFLOW_TRACKING_URI=TRACKING)
+    res = run.result
+    assert res["type"] == "builtins.SystemExit" and res["message"].startswith(SIGN_IN), res
+    line = run.line_of("deployment = ml_client.online_deployments.get(")
+    assert run.network and all([run.path, line] in [s[:2] for s in a["stack"]] for a in run.network)
+    assert "Monitor diabetes-ep-green-monitor:" in run.stdout
+    assert "Turning on data collection" not in run.stdout

@@ -42,8 +42,12 @@ describe('Azure deployment actions', () => {
       const online = kind === 'online';
       expect(actions.map(a => a.id)).toEqual(
         online
-          ? ['state', 'call', 'traffic', 'delete']
+          ? ['state', 'call', 'traffic', 'monitor', 'delete']
           : ['state', 'call', 'delete']
+      );
+      // The monitoring cell names the user's training data first: inserted, not run.
+      expect(actions.filter(a => a.runs === false).map(a => a.id)).toEqual(
+        online ? ['monitor'] : []
       );
       // What changes or removes something in Azure asks first.
       expect(actions.filter(a => a.confirm).map(a => a.id)).toEqual(
@@ -59,6 +63,13 @@ describe('Azure deployment actions', () => {
       if (online) {
         expect(cell('traffic')).toContain(
           'endpoint.traffic = {deployment_name: 100}'
+        );
+        // The local Monitor view's thresholds, so both say "drift" at the same distance.
+        expect(cell('monitor')).toContain(
+          'NumericalDriftMetrics(normalized_wasserstein_distance=0.1)'
+        );
+        expect(cell('monitor')).toContain(
+          'CategoricalDriftMetrics(jensen_shannon_distance=0.1)'
         );
       }
       for (const source of [state, call, remove]) {

@@ -74,10 +74,11 @@ describe('DeploymentsView with a recorded Azure deployment', () => {
       'State and logs',
       'Call endpoint',
       'Send all traffic…',
+      'Turn on monitoring',
       'Delete…'
     ]);
     React.act(() => {
-      buttons[3].click();
+      buttons[4].click();
     });
     expect(ran).toEqual(['az-0a1b2c3d delete']);
     React.act(() => root.unmount());
