@@ -170,11 +170,8 @@ def test_the_monitoring_cell_waits_for_its_training_data(bridge, blocker, tmp_pa
 
 @pytest.mark.parametrize("target", [None, "progression"])
 def test_the_monitoring_cell_builds_its_monitor_then_stops_at_azure(
-    bridge,
-    blocker,
-    tmp_path,
-    target,  # noqa: F811
-):
+    bridge, blocker, tmp_path, target  # noqa: F811
+):  # fmt: skip
     """Edited, it builds the monitor with the real azure-ai-ml (its REST body too, offline),
     with the Monitor view's thresholds, then stops at its first network call: reading the
     deployment, before changing anything."""
