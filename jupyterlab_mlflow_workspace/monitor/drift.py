@@ -18,6 +18,7 @@ Fewer than ``MIN_ROWS`` rows: "insufficient data", never a drift. Runs off the e
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections import Counter
 
@@ -115,7 +116,8 @@ def _as_floats(values: list) -> tuple[np.ndarray, int, int]:
 
 def _numeric(out: dict, spec: dict, values: list) -> int:
     array, nulls, out["type_errors"] = _as_floats(values)
-    finite = array[np.isfinite(array)]
+    quantiles = np.maximum.accumulate(np.asarray(spec["quantiles"], dtype=float))
+    finite = snap(array[np.isfinite(array)], quantiles)
     out["nonfinite"] = int(array.size - finite.size)
     out["out_of_range"] = int(((finite < spec["min"]) | (finite > spec["max"])).sum())
     out["current"] = {"count": int(finite.size)}
@@ -131,7 +133,6 @@ def _numeric(out: dict, spec: dict, values: list) -> int:
     out["baseline"] = {k: spec[k] for k in ("count", "min", "max", "mean", "quantiles")}
     if finite.size < MIN_ROWS:
         return nulls
-    quantiles = np.maximum.accumulate(np.asarray(spec["quantiles"], dtype=float))
     if min(spec["count"], finite.size) <= SMALL:
         statistic, p_value = ks_against_quantiles(quantiles, spec["count"], finite)
         out.update(method="ks", statistic=statistic, p_value=p_value, threshold=P_VALUE,
@@ -143,6 +144,33 @@ def _numeric(out: dict, spec: dict, values: list) -> int:
                    drifted=bool(scaled >= DISTANCE))  # fmt: skip
     out["status"] = "drift" if out["drifted"] else "no drift"
     return nulls
+
+
+def snap(values: np.ndarray, points: np.ndarray, rel: float = 1e-7) -> np.ndarray:
+    """Values within ``rel`` of a baseline point become that point. Clients round (pandas'
+    ``to_json`` keeps 10 digits): a value the baseline holds many times (a tie, a jump of its
+    CDF) sent back rounded would land beside the jump and look like drift."""
+    if not values.size or not points.size:
+        return values
+    at = np.clip(np.searchsorted(points, values), 1, points.size - 1)
+    left, right = points[at - 1], points[at]
+    nearest = np.where(np.abs(values - left) <= np.abs(right - values), left, right)
+    if points.size == 1:
+        nearest = np.full_like(values, points[0])
+    close = np.abs(values - nearest) <= rel * np.maximum(np.abs(nearest), 1e-12)
+    return np.where(close, nearest, values)
+
+
+def _known_number(value: str, numbers: dict[str, float]) -> str | None:
+    """The baseline category a rounded number stands for (categories of numbers only)."""
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    for name, known in numbers.items():
+        if math.isclose(number, known, rel_tol=1e-7, abs_tol=1e-12):
+            return name
+    return None
 
 
 def _counts(values: list) -> tuple[Counter, int]:
@@ -165,6 +193,15 @@ def _categorical(out: dict, spec: dict, values: list) -> int:
     known = {str(k): int(v) for k, v in spec["counts"].items()}
     other = int(spec.get("other") or 0)
     seen, nulls = _counts(values)
+    numbers = {}
+    for name in known:
+        with contextlib.suppress(ValueError):
+            numbers[name] = float(name)
+    if numbers:  # numbers as categories: a rounded one is still the same category
+        for value in [v for v in seen if v not in known]:
+            name = _known_number(value, numbers)
+            if name is not None:
+                seen[name] += seen.pop(value)
     total = sum(seen.values())
     unseen = sum(c for k, c in seen.items() if k not in known)
     current: dict[str, int] = {}
@@ -201,25 +238,32 @@ def _categorical(out: dict, spec: dict, values: list) -> int:
 
 def ks_against_quantiles(quantiles: np.ndarray, n_baseline: int, current: np.ndarray):
     """(D, p): the largest gap between the baseline's CDF (from its quantiles) and the
-    current sample's empirical CDF, checked at every jump of either."""
+    current sample's empirical CDF, on both sides of every jump of either."""
     current = np.sort(current)
     points = np.union1d(current, quantiles)
-    baseline_cdf = _cdf_from_quantiles(quantiles, points)
-    above = np.searchsorted(current, points, side="right") / current.size
-    below = np.searchsorted(current, points, side="left") / current.size
-    statistic = float(max(np.abs(above - baseline_cdf).max(), np.abs(below - baseline_cdf).max()))
+    at, below = _cdf_from_quantiles(quantiles, points)
+    current_at = np.searchsorted(current, points, side="right") / current.size
+    current_below = np.searchsorted(current, points, side="left") / current.size
+    statistic = float(max(np.abs(current_at - at).max(), np.abs(current_below - below).max()))
     n = n_baseline * current.size / (n_baseline + current.size)
     p_value = float(stats.kstwo.sf(statistic, max(1, round(n))))
     return round(statistic, 6), p_value
 
 
-def _cdf_from_quantiles(quantiles: np.ndarray, points: np.ndarray) -> np.ndarray:
-    # Ties (a value holding several percent of the data) step at once, as an empirical CDF does.
-    right = np.interp(points, quantiles, QUANTILES, left=0.0, right=1.0)
-    ties = np.searchsorted(quantiles, points, side="right") - 1
-    exact = (ties >= 0) & (quantiles[np.clip(ties, 0, None)] == points)
-    right[exact] = QUANTILES[ties[exact]]
-    return right
+def _cdf_from_quantiles(quantiles: np.ndarray, points: np.ndarray):
+    """(F(x), F(x−)) of the baseline at ``points``. Between its quantiles F is joined linearly;
+    at a value the quantiles hold (a tie: many rows share it, as discrete data does) F jumps:
+    F(x−) lies in [p_first − 1 %, p_first) and F(x) in [p_last, p_last + 1 %), taken mid-way."""
+    at = np.interp(points, quantiles, QUANTILES, left=0.0, right=1.0)
+    below = at.copy()
+    first = np.searchsorted(quantiles, points, side="left")
+    last = np.searchsorted(quantiles, points, side="right") - 1
+    exact = first < last  # held by two quantiles or more: a tie; one alone is a smooth point
+    half = (QUANTILES[1] - QUANTILES[0]) / 2
+    top = QUANTILES.size - 1
+    at[exact] = np.where(last[exact] >= top, 1.0, QUANTILES[last[exact]] + half)
+    below[exact] = np.where(first[exact] <= 0, 0.0, QUANTILES[np.clip(first[exact], 0, top)] - half)
+    return at, below
 
 
 def wasserstein_from_quantiles(a: np.ndarray, b: np.ndarray) -> float:

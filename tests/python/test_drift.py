@@ -179,3 +179,26 @@ def test_log_baseline_round_trips_through_a_real_tracking_server(mlflow_server, 
     assert "Baseline profile of 2000 rows logged" in capsys.readouterr().out
     with pytest.raises(RuntimeError, match="needs a run"):
         log_baseline(train)
+
+
+def test_values_rounded_by_the_client_are_not_drift():
+    """Clients round: pandas' to_json keeps 10 digits. A feature with ties (a few levels held
+    by many rows, like the diabetes data's standardised columns) and numbers used as
+    categories, sent back rounded, must not drift; nor must the unrounded copy."""
+    rng = np.random.default_rng(12)
+    levels = rng.normal(0, 0.05, 8)
+    train = pd.DataFrame(
+        {
+            "tied": rng.choice(levels, 5000),
+            "sex": rng.choice([0.0506801187398187, -0.044641636506989], 5000),
+        }
+    )
+    base = check_profile(json.loads(json.dumps(profile(train))))
+    assert base["features"]["sex"]["kind"] == "categorical"
+    current = train.sample(400, random_state=3)
+    for digits in (None, 10):
+        sent = json.loads(current.to_json(orient="records", double_precision=digits or 15))
+        result = drift.report(base, [{"row": row} for row in sent])
+        by_name = {f["name"]: f for f in result["features"]}
+        assert result["drifted"] == [], (digits, by_name)
+        assert by_name["sex"]["unseen"] == 0 and by_name["tied"]["out_of_range"] == 0

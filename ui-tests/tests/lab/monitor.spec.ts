@@ -23,8 +23,8 @@ const TRAIN_AND_SERVE = [
 const TRAFFIC = [
   'import json, urllib.request',
   'opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))',
-  'calm = X.sample(300, random_state=1)',
-  'shifted = X.sample(600, random_state=2).assign(bmi=lambda d: d.bmi + 0.1)',
+  'calm = X.sample(300, replace=True, random_state=1)',
+  'shifted = X.sample(600, replace=True, random_state=2).assign(bmi=lambda d: d.bmi + 0.1)',
   'bodies = [json.dumps({"dataframe_split": json.loads(f.to_json(orient="split", index=False))}).encode() for f in (calm, shifted)]',
   'codes = [opener.open(urllib.request.Request(served["scoring_uri"], data=b, headers={"Content-Type": "application/json"})).status for b in bodies]',
   'print("sent", codes)'
@@ -63,7 +63,7 @@ test.describe('Monitor a local web service', () => {
       page.locator('.jp-Notebook .jp-OutputArea-output', {
         hasText: 'Baseline profile'
       })
-    ).toContainText('10 numeric');
+    ).toContainText('9 numeric, 1 categorical');
 
     // The panel's Deployments list opens the Monitor view.
     const listed = panel.locator('.jp-mlflow-DeploymentList li', {
@@ -72,20 +72,25 @@ test.describe('Monitor a local web service', () => {
     await listed.getByRole('button', { name: 'Monitor' }).click();
     const view = page.locator('.jp-mlflow-Monitor');
     await expect(view).toBeVisible();
-    await expect(view.locator('[data-figure="requests"]')).toContainText('2', {
-      timeout: 60_000
-    });
+    const figure = (name: string) =>
+      view.locator(`[data-figure="${name}"] .jp-mlflow-Monitor-figureValue`);
+    await expect(figure('requests')).toHaveText('2', { timeout: 60_000 });
     await expect(view.locator('[data-chart="latency"] canvas')).toBeVisible();
-    await expect(view.locator('[data-figure="sampled"]')).toContainText('900');
+    await expect(figure('sampled')).toHaveText('900');
     const bmi = view.locator('tr[data-feature="bmi"]');
     await expect(bmi).toHaveAttribute('data-status', 'drift', {
       timeout: 60_000
     });
     await expect(bmi).toContainText('ks');
+    // Only bmi was moved: the other nine stay (rounded by pandas' to_json on the way, too).
+    await expect(view.locator('.jp-mlflow-Monitor-dataset')).toContainText(
+      '1 of 10 features drifted'
+    );
     await bmi.click();
-    await expect(
-      view.locator('[data-distribution="bmi"] canvas')
-    ).toBeVisible();
+    // Charts draw only near the viewport: the distributions are below the table.
+    const distribution = view.locator('[data-distribution="bmi"]');
+    await distribution.scrollIntoViewIfNeeded();
+    await expect(distribution.locator('canvas')).toBeVisible();
     await page.locator('.jp-mlflow-MonitorBody').screenshot({
       path: path.join(__dirname, '..', '..', '..', 'docs', 'monitor.png')
     });
