@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 
+from .quality import signature_quality
 from .store import Limits, ServiceMonitor
 from .tap import Exchange, Tap
 
@@ -68,7 +69,9 @@ class Monitors:
         """Drift and quality of the rows sampled in the last ``window`` s (monitor/drift.py)."""
         monitor = self.get(deployment["id"])
         samples = monitor.sampled(window)
-        answer = {"id": deployment["id"], "window_s": window, "rows": len(samples)}
+        signature = (deployment.get("preflight") or {}).get("signature")
+        answer = {"id": deployment["id"], "window_s": window, "rows": len(samples),
+                  "quality": signature_quality(signature, samples)}  # fmt: skip
         if monitor.baseline is None:
             return {**answer, "baseline": None, "how": BASELINE_HOW}
         try:

@@ -250,11 +250,28 @@ export interface IFeatureDrift {
   };
 }
 
+/** The sampled rows against the model's signature (no baseline needed). */
+export interface ISignatureQuality {
+  rows: number;
+  columns: Array<{
+    name: string;
+    type: string;
+    required: boolean;
+    missing: number;
+    nulls: number;
+    type_errors: number;
+  }>;
+  extra_columns: string[];
+  problems: number;
+}
+
 /** Drift and quality of the sampled rows (`GET api/deployments/<id>/drift`). */
 export interface IDriftReport {
   id: string;
   window_s: number;
   rows: number;
+  /** null when the model has no column signature. */
+  quality?: ISignatureQuality | null;
   /** null: no baseline profile; `how` says how to log one. */
   baseline: true | null;
   how?: string;

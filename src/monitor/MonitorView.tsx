@@ -1,7 +1,12 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import { UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
-import { IDriftReport, IFeatureDrift, IMonitorSummary } from '../api/types';
+import {
+  IDriftReport,
+  IFeatureDrift,
+  IMonitorSummary,
+  ISignatureQuality
+} from '../api/types';
 import { IChartSeries } from '../charts/MetricChart';
 import { ReactMetricChart } from '../charts/ReactMetricChart';
 import { MonitorModel, WINDOWS } from './monitorModel';
@@ -211,6 +216,7 @@ function Drift(props: {
   } else {
     body = <DriftTable report={value.value} model={model} trans={trans} />;
   }
+  const quality = value.kind === 'ready' ? value.value.quality : null;
   return (
     <section
       className="jp-mlflow-Monitor-drift"
@@ -218,7 +224,51 @@ function Drift(props: {
     >
       <h3>{trans.__('Drift against the training data')}</h3>
       {body}
+      {quality ? <SignatureQuality quality={quality} trans={trans} /> : null}
     </section>
+  );
+}
+
+/** Missing columns, nulls and wrong types against what the model's signature declares. */
+function SignatureQuality(props: {
+  quality: ISignatureQuality;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { quality: q, trans } = props;
+  return (
+    <div className="jp-mlflow-Monitor-quality" data-problems={q.problems}>
+      <h3>{trans.__("Inputs against the model's signature")}</h3>
+      <table>
+        <thead>
+          <tr>
+            <th>{trans.__('Column')}</th>
+            <th>{trans.__('Type')}</th>
+            <th>{trans.__('Missing')}</th>
+            <th>{trans.__('Nulls')}</th>
+            <th>{trans.__('Wrong type')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {q.columns.map(c => (
+            <tr key={c.name} data-column={c.name}>
+              <th scope="row">{c.name}</th>
+              <td>{c.type}</td>
+              <td>{c.missing}</td>
+              <td>{c.nulls}</td>
+              <td>{c.type_errors}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {q.extra_columns.length ? (
+        <div className="jp-mlflow-Notice jp-mod-warning">
+          {trans.__(
+            'Columns the model does not declare: %1',
+            q.extra_columns.join(', ')
+          )}
+        </div>
+      ) : null}
+    </div>
   );
 }
 

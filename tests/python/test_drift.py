@@ -202,3 +202,26 @@ def test_values_rounded_by_the_client_are_not_drift():
         by_name = {f["name"]: f for f in result["features"]}
         assert result["drifted"] == [], (digits, by_name)
         assert by_name["sex"]["unseen"] == 0 and by_name["tied"]["out_of_range"] == 0
+
+
+def test_quality_against_the_signature_needs_no_baseline():
+    from mlflow.models import infer_signature
+
+    from jupyterlab_mlflow_workspace.monitor.quality import signature_quality
+
+    frame = pd.DataFrame({"age": [40.0, 50.0], "city": ["north", "south"], "rooms": [1, 2]})
+    signature = json.loads(json.dumps(infer_signature(frame, [1.0, 2.0]).to_dict()))
+    rows = [
+        {"age": 41.0, "city": "east", "rooms": 3},
+        {"age": "forty", "city": None, "rooms": 2.5},  # wrong type, null, a fraction in a long
+        {"city": "west", "rooms": 1, "colour": "red"},  # age missing, an extra column
+        {"age": float("nan"), "city": 7, "rooms": True},  # null, wrong type, a bool is no long
+    ]
+    quality = signature_quality(signature, [{"row": r} for r in rows])
+    by_name = {c["name"]: c for c in quality["columns"]}
+    assert {k: (c["missing"], c["nulls"], c["type_errors"]) for k, c in by_name.items()} == {
+        "age": (1, 1, 1), "city": (0, 1, 1), "rooms": (0, 0, 2),
+    }  # fmt: skip
+    assert quality["extra_columns"] == ["colour"] and quality["problems"] == 5
+    # A tensor signature names no columns: nothing is judged.
+    assert signature_quality({"inputs": '[{"type": "tensor", "tensor-spec": {}}]'}, []) is None

@@ -262,3 +262,21 @@ def test_a_connection_that_is_not_http_is_left_alone():
     tap.from_server(b"garbage")
     tap.closed()
     assert seen == [] and tap.requests.broken
+
+
+def test_a_huge_payload_is_counted_not_sampled(tmp_path):
+    """A body beyond the keep limit: its size is counted in full, its rows are not sampled
+    (they cannot be read whole), and nothing of it is kept beyond the limit."""
+    from jupyterlab_mlflow_workspace.monitor import ServiceMonitor
+
+    monitor = ServiceMonitor(str(tmp_path / "m"))
+    tap = Tap(monitor.record, keep=1024)
+    rows = json.dumps({"inputs": [[float(i)] for i in range(50_000)]}).encode()
+    tap.from_client(b"POST /invocations HTTP/1.1\r\nContent-Length: %d\r\n\r\n" % len(rows) + rows)
+    answer = json.dumps({"predictions": [1.0] * 50_000}).encode()
+    tap.from_server(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(answer) + answer)
+    (entry,) = monitor.requests
+    assert entry["status"] == 200 and entry["in"] > len(rows) and entry["out"] > len(answer)
+    assert len(monitor.samples) == 0
+    monitor.flush()
+    assert os.path.getsize(tmp_path / "m" / "requests.jsonl") < 500

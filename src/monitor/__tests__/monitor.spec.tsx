@@ -229,16 +229,32 @@ describe('MonitorView', () => {
     React.act(() => root.unmount());
   });
 
-  it('without a baseline says how to log one', async () => {
+  it('without a baseline says how to log one, and still checks the signature', async () => {
     const how = 'No baseline profile was found … log_baseline(X_train, …)';
+    const quality = {
+      rows: 4,
+      columns: [
+        {
+          name: 'age',
+          type: 'double',
+          required: true,
+          missing: 1,
+          nulls: 1,
+          type_errors: 1
+        }
+      ],
+      extra_columns: ['colour'],
+      problems: 2
+    };
     const model = new MonitorModel({
       client: fakeClient({
         deploymentDrift: async () => ({
           id: 'x',
           window_s: 3600,
-          rows: 0,
+          rows: 4,
           baseline: null,
-          how
+          how,
+          quality
         })
       }),
       deploymentId: 'abcd1234',
@@ -254,6 +270,16 @@ describe('MonitorView', () => {
     expect(
       container.querySelector('[data-drift="no-baseline"]')?.textContent
     ).toBe(how);
+    const row = container.querySelector('[data-column="age"]')!;
+    expect([...row.querySelectorAll('td')].map(td => td.textContent)).toEqual([
+      'double',
+      '1',
+      '1',
+      '1'
+    ]);
+    expect(container.textContent).toContain(
+      'Columns the model does not declare: colour'
+    );
     React.act(() => root.unmount());
   });
 });
