@@ -69,6 +69,7 @@ test.describe('Monitor a local web service', () => {
     const listed = panel.locator('.jp-mlflow-DeploymentList li', {
       hasText: 'monitored'
     });
+    const opened = Date.now();
     await listed.getByRole('button', { name: 'Monitor' }).click();
     const view = page.locator('.jp-mlflow-Monitor');
     await expect(view).toBeVisible();
@@ -76,6 +77,10 @@ test.describe('Monitor a local web service', () => {
       view.locator(`[data-figure="${name}"] .jp-mlflow-Monitor-figureValue`);
     await expect(figure('requests')).toHaveText('2', { timeout: 60_000 });
     await expect(view.locator('[data-chart="latency"] canvas')).toBeVisible();
+    // A figure for the closing note, not a timed assertion.
+    console.log(
+      `Monitor open → latency chart painted: ${Date.now() - opened} ms`
+    );
     await expect(figure('sampled')).toHaveText('900');
     const bmi = view.locator('tr[data-feature="bmi"]');
     await expect(bmi).toHaveAttribute('data-status', 'drift', {
