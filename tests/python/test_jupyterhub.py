@@ -19,6 +19,7 @@ import secrets
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -27,10 +28,12 @@ from http_peers import free_port
 from mlflow_servers import http_request
 from unix_users import CAN_SWITCH_USERS, SYSTEM_PYTHON, as_user, can_read, drop_user, make_user
 from unix_users import probe as probe_as
-from venvs import BUILD, ROOT, ensure_venv
+from venvs import ROOT, ensure_venv, uv
 
 CHP = ROOT / "node_modules" / ".bin" / "configurable-http-proxy"
-HUB_VENV = BUILD / "venv-hub"
+# Outside the checkout: the users' servers run from it, and a checkout may sit in a folder
+# other users cannot enter (a home, /root). /tmp can be entered by all.
+HUB_VENV = Path(tempfile.gettempdir()) / "jupyterlab-mlflow-workspace-venv-hub"
 START_BOUND = 240.0  # a single-user server with the extension, on 2 busy cores
 
 pytestmark = [
@@ -50,15 +53,18 @@ def _wheel() -> Path:
 def _hub_python() -> str:
     wheel = _wheel()
     digest = hashlib.sha256(wheel.read_bytes()).hexdigest()[:16]
-    return ensure_venv(
+    python = ensure_venv(
         HUB_VENV,
         ["jupyterhub>=5.2,<6", "jupyterlab>=4.6,<4.7", "scikit-learn>=1.3", f"{wheel}[local]"],
         # The marker holds the wheel's digest: a rebuilt wheel is installed again.
         after=[["{python}", "-c", f"'wheel {digest}'"],
-               [str(BUILD / "tools" / "bin" / "uv"), "pip", "install", "-q", "--python",
+               [uv(), "pip", "install", "-q", "--python",
                 "{python}", "--reinstall-package", "jupyterlab_mlflow_workspace", str(wheel)]],
         base_python=SYSTEM_PYTHON,
     )  # fmt: skip
+    # Readable by the hub's users whatever umask made it (files only ever gain read/execute).
+    subprocess.run(["chmod", "-R", "a+rX", str(HUB_VENV)], check=True)
+    return python
 
 
 class Hub:
