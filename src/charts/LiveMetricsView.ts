@@ -3,6 +3,7 @@ import { CommandRegistry } from '@lumino/commands';
 import { Panel, Widget } from '@lumino/widgets';
 import { CommandIDs } from '../commands';
 import { IRunEntry, LiveSession } from './liveSession';
+import { createChartCard, IChartCard } from './chartCard';
 import { MetricChart } from './MetricChart';
 import { RUN_COLORS } from './series';
 
@@ -324,7 +325,7 @@ export class LiveMetricsView extends Panel {
     keys.forEach((key, index) => {
       let card = this._chartByKey.get(key);
       if (!card) {
-        card = Private.card(key, this._trans);
+        card = createChartCard(key, this._trans);
         this._chartByKey.set(key, card);
       }
       this._charts.insertWidget(index, card.widget);
@@ -364,7 +365,7 @@ export class LiveMetricsView extends Panel {
   private _charts: Panel;
   private _search = document.createElement('input');
   private _notebookLabel = document.createElement('span');
-  private _chartByKey = new Map<string, Private.ICard>();
+  private _chartByKey = new Map<string, IChartCard>();
 }
 
 export namespace LiveMetricsView {
@@ -383,27 +384,6 @@ export namespace LiveMetricsView {
 }
 
 namespace Private {
-  export interface ICard {
-    widget: Panel;
-    chart: MetricChart;
-  }
-
-  export function card(key: string, trans: TranslationBundle): ICard {
-    const widget = new Panel();
-    widget.addClass('jp-mlflow-LiveMetrics-card');
-    widget.node.dataset.metricKey = key;
-    const heading = new Widget({ node: document.createElement('h3') });
-    heading.addClass('jp-mlflow-LiveMetrics-key');
-    heading.node.textContent = key;
-    const chart = new MetricChart({
-      title: trans.__('Chart of %1', key),
-      xLabels: { step: trans.__('step'), time: trans.__('time') }
-    });
-    widget.addWidget(heading);
-    widget.addWidget(chart);
-    return { widget, chart };
-  }
-
   export function statusLabel(trans: TranslationBundle, status: string) {
     switch (status) {
       case 'RUNNING':

@@ -1,4 +1,5 @@
 import type { Message } from '@lumino/messaging';
+import { ISignal, Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 import uPlot from 'uplot';
 import { alignSeries } from './align';
@@ -146,6 +147,7 @@ export class MetricChart extends Widget {
     this._viewObserver = null;
     this._plot?.destroy();
     this._plot = null;
+    Signal.clearData(this);
     super.dispose();
   }
 
@@ -229,6 +231,7 @@ export class MetricChart extends Widget {
     const series = this._series;
     const signature = [
       this._xKind,
+      this._log,
       ...series.map(
         s => `${s.label}\u0000${s.color}\u0000${s.width}\u0000${s.dash}`
       )
@@ -237,11 +240,14 @@ export class MetricChart extends Widget {
     // At most ~4 points per pixel column and series (first, min, max, last: no spike is lost),
     // from the whole series or, zoomed, from the range shown at full resolution.
     const zoom = this._zoom ?? undefined;
-    const shown = series.map(s =>
+    let shown = series.map(s =>
       zoom || s.xs.length > 4 * width
         ? { ...s, ...decimate(s, width, zoom) }
         : s
     );
+    if (this._log) {
+      shown = shown.map(s => ({ ...s, ys: Array.from(s.ys, positiveOrGap) }));
+    }
     const data = alignSeries(shown) as uPlot.AlignedData;
     if (!this._plot || signature !== this._signature) {
       this._plot?.destroy();
@@ -261,11 +267,39 @@ export class MetricChart extends Widget {
     );
     this.node.dataset.zoomed = zoom ? `${zoom[0]}:${zoom[1]}` : '';
     this.node.dataset.xKind = this._xKind;
+    this._drawn.emit();
+  }
+
+  /** Emitted after each draw (new data, a zoom, a resize): readouts follow it. */
+  get drawn(): ISignal<this, void> {
+    return this._drawn;
   }
 
   /** The x range shown, or null for everything. */
   get zoom(): [number, number] | null {
     return this._zoom;
+  }
+
+  /** Whether the y axis is logarithmic. */
+  get logScale(): boolean {
+    return this._log;
+  }
+
+  /**
+   * A logarithmic y axis (loss curves that fall by decades) or a linear one. On a log axis a
+   * value ≤ 0 has no place: it is drawn as a gap, like NaN.
+   *
+   * @param on - log (true) or linear
+   */
+  setLogScale(on: boolean): void {
+    this._log = on;
+    this.node.dataset.logScale = String(on);
+    this._scheduleDraw();
+  }
+
+  /** The canvas as a PNG data URL, or null while nothing is drawn (e.g. scrolled away). */
+  toPng(): string | null {
+    return this._plot ? this._plot.ctx.canvas.toDataURL('image/png') : null;
   }
 
   /**
@@ -301,7 +335,7 @@ export class MetricChart extends Widget {
       width,
       height: this._height,
       ms: 1, // time xs are milliseconds, as MLflow stores them
-      scales: { x: { time } },
+      scales: { x: { time }, y: this._log ? { distr: 3 } : {} },
       legend: this._legend ? { live: true } : { show: false },
       cursor: {
         // A drag selects a range; the chart zooms itself (setSelect below) so that the range is
@@ -378,6 +412,8 @@ export class MetricChart extends Widget {
   private _xLabels: Record<XKind, string>;
   private _series: IChartSeries[] = [];
   private _zoom: [number, number] | null = null;
+  private _log = false;
+  private _drawn = new Signal<this, void>(this);
   private _source: (() => { series: IChartSeries[]; xKind: XKind }) | null =
     null;
   private _viewObserver: IntersectionObserver | null = null;
@@ -406,6 +442,10 @@ export namespace MetricChart {
     /** Step axes tick at integers only (trials, epochs): no 0.5 ticks (default false). */
     integerX?: boolean;
   }
+}
+
+function positiveOrGap(y: number): number {
+  return y > 0 ? y : NaN;
 }
 
 namespace Private {
