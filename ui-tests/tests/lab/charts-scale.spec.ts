@@ -1,8 +1,10 @@
+import * as fs from 'fs';
 import { expect, MLFLOW_URL, addServerWorkspace, test } from '../fixtures';
 
 /**
  * Charts at scale (issue 18), on the tests' own MLflow server: a 100,000-point history keeps its
- * one-point spike and exact last value, and a drag zooms into a range drawn at full resolution.
+ * one-point spike and exact last value, and a drag zooms into a range drawn at full resolution;
+ * the readout (min, max, last) and the CSV and PNG exports follow the shown range.
  * (Thousands of metric keys are not there yet: their histories are read one request per key.)
  */
 const VIEW_ID = 'jp-mlflow-live-metrics';
@@ -62,9 +64,11 @@ test.describe('Charts at scale', () => {
     await page.notebook.createNew('long.ipynb');
     await addServerWorkspace(page, 'Long runs server', MLFLOW_URL);
     await pin(page, runId);
-    const chart = page.locator(
-      `#${VIEW_ID} .jp-mlflow-LiveMetrics-card[data-metric-key="loss"] .jp-mlflow-MetricChart`
+    const card = page.locator(
+      `#${VIEW_ID} .jp-mlflow-LiveMetrics-card[data-metric-key="loss"]`
     );
+    const chart = card.locator('.jp-mlflow-MetricChart');
+    const readout = card.locator('.jp-mlflow-LiveMetrics-readout');
     await expect(chart).toHaveAttribute('data-point-count', String(N), {
       timeout: 240_000
     });
@@ -105,7 +109,37 @@ test.describe('Charts at scale', () => {
       .map(Number);
     expect(to - from).toBeGreaterThan(100);
     expect(to - from).toBeLessThan(N / 10);
+
+    // The readout and the exports follow the shown range, with its exact points.
+    await expect(readout).toHaveAttribute('data-max', '1');
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      card.getByRole('button', { name: 'CSV' }).click()
+    ]);
+    expect(csv.suggestedFilename()).toBe('loss.csv');
+    const rows = fs
+      .readFileSync(await csv.path(), 'utf-8')
+      .trim()
+      .split('\n');
+    expect(rows[0]).toBe('series,step,value');
+    const steps = rows.slice(1).map(r => Number(r.split(',')[1]));
+    expect(steps[0]).toBe(Math.ceil(from));
+    expect(steps[steps.length - 1]).toBe(Math.floor(to));
+    expect(steps.length).toBe(Math.floor(to) - Math.ceil(from) + 1);
+    expect(new Set(rows.slice(1).map(r => r.split(',')[2]))).toEqual(
+      new Set(['1'])
+    );
+    const [png] = await Promise.all([
+      page.waitForEvent('download'),
+      card.getByRole('button', { name: 'PNG' }).click()
+    ]);
+    expect(png.suggestedFilename()).toBe('loss.png');
+    const bytes = fs.readFileSync(await png.path());
+    expect([...bytes.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+
     await over.dblclick();
     await expect(chart).toHaveAttribute('data-zoomed', '');
+    await expect(readout).toHaveAttribute('data-max', '1000000');
+    await expect(readout).toContainText('last long-history 0.123457');
   });
 });
