@@ -3,6 +3,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 import uPlot from 'uplot';
 import { alignSeries } from './align';
+import { ema } from './chartData';
 import { decimate } from './decimate';
 
 /**
@@ -228,10 +229,15 @@ export class MetricChart extends Widget {
       this._series = given;
       this._xKind = xKind;
     }
-    const series = this._series;
+    // Smoothed: each run's EMA in its colour, its raw line faint behind it.
+    const series =
+      this._smoothing > 0
+        ? this._series.flatMap(s => smoothedPair(s, this._smoothing))
+        : this._series;
     const signature = [
       this._xKind,
       this._log,
+      this._smoothing,
       ...series.map(
         s => `${s.label}\u0000${s.color}\u0000${s.width}\u0000${s.dash}`
       )
@@ -252,7 +258,7 @@ export class MetricChart extends Widget {
     if (!this._plot || signature !== this._signature) {
       this._plot?.destroy();
       this._host.textContent = '';
-      this._plot = new uPlot(this._options(width), data, this._host);
+      this._plot = new uPlot(this._options(width, series), data, this._host);
       this._signature = signature;
     } else {
       this._plot.setData(data, !zoom);
@@ -297,6 +303,24 @@ export class MetricChart extends Widget {
     this._scheduleDraw();
   }
 
+  /** The smoothing weight (0: none). */
+  get smoothing(): number {
+    return this._smoothing;
+  }
+
+  /**
+   * Exponential moving average of each line, as TensorBoard draws it (debiased, so the first
+   * points are not pulled towards 0); the raw line stays, faint. The readout and the CSV keep
+   * the raw values.
+   *
+   * @param weight - 0 (off) to below 1 (smoother)
+   */
+  setSmoothing(weight: number): void {
+    this._smoothing = weight > 0 && weight < 1 ? weight : 0;
+    this.node.dataset.smoothing = String(this._smoothing);
+    this._scheduleDraw();
+  }
+
   /** The canvas as a PNG data URL, or null while nothing is drawn (e.g. scrolled away). */
   toPng(): string | null {
     return this._plot ? this._plot.ctx.canvas.toDataURL('image/png') : null;
@@ -312,7 +336,7 @@ export class MetricChart extends Widget {
     this._scheduleDraw();
   }
 
-  private _options(width: number): uPlot.Options {
+  private _options(width: number, series: IChartSeries[]): uPlot.Options {
     const style = getComputedStyle(this.node);
     const css = (name: string, fallback: string) =>
       style.getPropertyValue(name).trim() || fallback;
@@ -376,7 +400,7 @@ export class MetricChart extends Widget {
       ],
       series: [
         { label: this._xLabels[this._xKind] },
-        ...this._series.map(s => ({
+        ...series.map(s => ({
           label: s.label,
           stroke: s.color,
           width: s.width ?? 1.5,
@@ -413,6 +437,7 @@ export class MetricChart extends Widget {
   private _series: IChartSeries[] = [];
   private _zoom: [number, number] | null = null;
   private _log = false;
+  private _smoothing = 0;
   private _drawn = new Signal<this, void>(this);
   private _source: (() => { series: IChartSeries[]; xKind: XKind }) | null =
     null;
@@ -442,6 +467,21 @@ export namespace MetricChart {
     /** Step axes tick at integers only (trials, epochs): no 0.5 ticks (default false). */
     integerX?: boolean;
   }
+}
+
+/** A line's faint raw copy and its smoothed line. */
+function smoothedPair(s: IChartSeries, weight: number): IChartSeries[] {
+  const faint = /^#[0-9a-f]{6}$/i.test(s.color) ? `${s.color}55` : s.color;
+  return [
+    {
+      ...s,
+      label: `${s.label} (raw)`,
+      color: faint,
+      width: 1,
+      dash: undefined
+    },
+    { ...s, ys: ema(s.ys, weight) }
+  ];
 }
 
 function positiveOrGap(y: number): number {

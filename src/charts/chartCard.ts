@@ -60,6 +60,15 @@ export function createChartCard(
     }
   );
   log.setAttribute('aria-pressed', 'false');
+  const smooth = button(
+    trans.__('Smooth'),
+    trans.__('Moving average (weight 0.6); the raw line stays, faint'),
+    () => {
+      chart.setSmoothing(chart.smoothing > 0 ? 0 : 0.6);
+      smooth.setAttribute('aria-pressed', String(chart.smoothing > 0));
+    }
+  );
+  smooth.setAttribute('aria-pressed', 'false');
   const file = (extension: string) =>
     `${key.replace(/[^\w.-]+/g, '_') || 'metric'}.${extension}`;
   button(

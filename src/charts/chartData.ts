@@ -1,4 +1,4 @@
-import { IChartSeries, XKind } from './MetricChart';
+import type { IChartSeries, XKind } from './MetricChart';
 
 /** The lowest and highest finite value and each series' last value, over an x range. */
 export interface IReadout {
@@ -95,6 +95,28 @@ export function toCsv(
 
 function csvField(text: string): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * The exponential moving average of `ys` with `weight` (TensorBoard's smoothing), debiased by
+ * 1 − weight^n so the start is not pulled towards 0. A NaN or an infinity stays a gap and does
+ * not enter the average.
+ */
+export function ema(ys: ArrayLike<number>, weight: number): Float64Array {
+  const out = new Float64Array(ys.length);
+  let average = 0;
+  let decay = 1;
+  for (let i = 0; i < ys.length; i++) {
+    const y = ys[i];
+    if (!Number.isFinite(y)) {
+      out[i] = NaN;
+      continue;
+    }
+    average = average * weight + (1 - weight) * y;
+    decay *= weight;
+    out[i] = average / (1 - decay);
+  }
+  return out;
 }
 
 /** A number for the readout: short, but never rounded to a different-looking value. */

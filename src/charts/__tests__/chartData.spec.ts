@@ -1,7 +1,7 @@
 import { nullTranslator } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 import { createChartCard } from '../chartCard';
-import { formatValue, rangeOf, readout, toCsv } from '../chartData';
+import { ema, formatValue, rangeOf, readout, toCsv } from '../chartData';
 import { IChartSeries } from '../MetricChart';
 
 beforeAll(() => {
@@ -86,6 +86,18 @@ describe('chart data: readout and CSV of the shown range', () => {
     expect(time).toBe('series,time,value\nt,1970-01-01T00:00:00.000Z,1\n');
   });
 
+  it('smooths like TensorBoard: debiased EMA, gaps stay gaps', () => {
+    const out = Array.from(ema([1, 1, NaN, 3], 0.5));
+    expect(out[0]).toBe(1); // debiased: not pulled towards 0
+    expect(out[1]).toBe(1);
+    expect(out[2]).toBeNaN();
+    // (1·0.25 + 3·0.5 … ) / (1 − 0.5³): the gap did not enter the average
+    expect(out[3]).toBeCloseTo(
+      (0.5 * (0.5 * 0.5 + 0.5 * 1) + 0.5 * 3) / 0.875,
+      12
+    );
+  });
+
   it('formats values short without hiding what they are', () => {
     expect(formatValue(0.123456789)).toBe('0.123457');
     expect(formatValue(1e9)).toBe('1e+9');
@@ -129,6 +141,19 @@ describe('a Live Metrics chart card', () => {
         .flat()
         .some(v => v !== null && v <= 0 && !Number.isNaN(v))
     ).toBe(false);
+    // Smooth: each line's average in its colour, its raw line faint; the readout stays raw.
+    const smooth = [...card.widget.node.querySelectorAll('button')].find(
+      b => b.textContent === 'Smooth'
+    )!;
+    smooth.click();
+    card.chart.drawPending();
+    expect(smooth.getAttribute('aria-pressed')).toBe('true');
+    const plot = (card.chart as any)._plot;
+    expect(plot.series.slice(1).map((s: any) => s.label)).toEqual([
+      'c (raw)',
+      'c'
+    ]);
+    expect(values.dataset.max).toBe('10');
     card.widget.dispose();
   });
 });
