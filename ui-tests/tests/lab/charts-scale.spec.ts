@@ -141,5 +141,9 @@ test.describe('Charts at scale', () => {
     await expect(chart).toHaveAttribute('data-zoomed', '');
     await expect(readout).toHaveAttribute('data-max', '1000000');
     await expect(readout).toContainText('last long-history 0.123457');
+    // Smoothed, the raw values still make the readout (the spike stays the max).
+    await card.getByRole('button', { name: 'Smooth' }).click();
+    await expect(chart).toHaveAttribute('data-smoothing', '0.6');
+    await expect(readout).toHaveAttribute('data-max', '1000000');
   });
 });
