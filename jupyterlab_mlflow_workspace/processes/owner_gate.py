@@ -41,27 +41,18 @@ def _hex(address: tuple[str, int]) -> str:
     return f"{socket.inet_aton(host)[::-1].hex().upper()}:{port:04X}"
 
 
-def peer_uid(peer: tuple[str, int], local: tuple[str, int]) -> int | None:
-    """The Unix user holding the client end of the loopback connection ``peer`` → ``local``.
-
-    Both ends live in this network namespace, so the kernel knows the client socket's owner:
-    asked directly through sock_diag (tens of microseconds), else read from /proc/net/tcp
-    (milliseconds on a busy host: the kernel prints every socket). None when it cannot be found
-    (then the connection is refused).
-    """
-    try:
-        return _diag_uid(peer, local)
-    except OSError:
-        return _table_uid(peer, local)
-
-
 _SOCK_DIAG_BY_FAMILY = 20
 _NETLINK_SOCK_DIAG = 4
 _NLMSG_ERROR = 2
 
 
 def _diag_uid(peer: tuple[str, int], local: tuple[str, int]) -> int | None:
-    """One exact lookup by 4-tuple (no dump): inet_diag_req_v2 in, inet_diag_msg out."""
+    """The Unix user holding the client end of the loopback connection ``peer`` → ``local``.
+
+    Both ends live in this network namespace, so the kernel knows the client socket's owner:
+    one exact sock_diag lookup by 4-tuple (tens of microseconds). None when there is no such
+    socket; OSError where sock_diag is missing (then ``_table_uid`` reads /proc/net/tcp).
+    """
     sockid = struct.pack(
         "!HH16s16s", peer[1], local[1],
         socket.inet_aton(peer[0]).ljust(16, b"\0"), socket.inet_aton(local[0]).ljust(16, b"\0"),

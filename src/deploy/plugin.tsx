@@ -16,9 +16,8 @@ import {
   nullTranslator,
   TranslationBundle
 } from '@jupyterlab/translation';
-import { ReactWidget } from '@jupyterlab/ui-components';
+import { WatchWhileShown } from '../ui/watchWhileShown';
 import { IDisposable } from '@lumino/disposable';
-import { Message } from '@lumino/messaging';
 import * as React from 'react';
 import { WorkspaceClient } from '../api/client';
 import { CommandIDs } from '../commands';
@@ -279,7 +278,7 @@ export const deployPlugin: JupyterFrontEndPlugin<IDeployTargets> = {
  * The Deployments section: polls the list only while it is shown. Collapsing the section, or
  * switching the left sidebar to another panel, hides it (Lumino sends the hide messages down).
  */
-class DeploymentsSection extends ReactWidget {
+class DeploymentsSection extends WatchWhileShown {
   constructor(
     private readonly _deployments: DeploymentsModel,
     private readonly _trans: TranslationBundle,
@@ -301,29 +300,7 @@ class DeploymentsSection extends ReactWidget {
     );
   }
 
-  protected onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
-    this._watch ??= this._deployments.watch();
+  protected watch(): IDisposable {
+    return this._deployments.watch();
   }
-
-  protected onAfterAttach(msg: Message): void {
-    super.onAfterAttach(msg);
-    if (this.isVisible) {
-      this._watch ??= this._deployments.watch();
-    }
-  }
-
-  protected onBeforeHide(msg: Message): void {
-    super.onBeforeHide(msg);
-    this._watch?.dispose();
-    this._watch = null;
-  }
-
-  protected onBeforeDetach(msg: Message): void {
-    this._watch?.dispose();
-    this._watch = null;
-    super.onBeforeDetach(msg);
-  }
-
-  private _watch: IDisposable | null = null;
 }

@@ -9,9 +9,8 @@ import {
   WidgetTracker
 } from '@jupyterlab/apputils';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { ReactWidget } from '@jupyterlab/ui-components';
+import { WatchWhileShown } from '../ui/watchWhileShown';
 import { IDisposable } from '@lumino/disposable';
-import { Message } from '@lumino/messaging';
 import * as React from 'react';
 import { WorkspaceClient } from '../api/client';
 import { CommandIDs } from '../commands';
@@ -97,7 +96,7 @@ export const monitorPlugin: JupyterFrontEndPlugin<void> = {
 };
 
 /** The view's body: reads only while shown (a hidden tab costs nothing). */
-class MonitorBody extends ReactWidget {
+class MonitorBody extends WatchWhileShown {
   constructor(
     readonly model: MonitorModel,
     private readonly _trans: ReturnType<ITranslator['load']>
@@ -110,29 +109,7 @@ class MonitorBody extends ReactWidget {
     return <MonitorView model={this.model} trans={this._trans} />;
   }
 
-  protected onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
-    this._watch ??= this.model.watch();
+  protected watch(): IDisposable {
+    return this.model.watch();
   }
-
-  protected onAfterAttach(msg: Message): void {
-    super.onAfterAttach(msg);
-    if (this.isVisible) {
-      this._watch ??= this.model.watch();
-    }
-  }
-
-  protected onBeforeHide(msg: Message): void {
-    super.onBeforeHide(msg);
-    this._watch?.dispose();
-    this._watch = null;
-  }
-
-  protected onBeforeDetach(msg: Message): void {
-    this._watch?.dispose();
-    this._watch = null;
-    super.onBeforeDetach(msg);
-  }
-
-  private _watch: IDisposable | null = null;
 }

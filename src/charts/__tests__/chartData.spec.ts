@@ -3,28 +3,9 @@ import { Widget } from '@lumino/widgets';
 import { createChartCard } from '../chartCard';
 import { ema, formatValue, rangeOf, readout, toCsv } from '../chartData';
 import { IChartSeries } from '../MetricChart';
+import { stubCanvas } from './canvasStub';
 
-beforeAll(() => {
-  // jsdom has no canvas: a 2D context that draws nothing (as in metricChart.spec.ts).
-  const context = new Proxy(
-    {},
-    {
-      get: (_target, prop) =>
-        prop === 'measureText' ? () => ({ width: 10 }) : () => undefined,
-      set: () => true
-    }
-  );
-  HTMLCanvasElement.prototype.getContext = (() => context) as any;
-  (globalThis as any).Path2D ??= class {
-    moveTo(): void {}
-    lineTo(): void {}
-    rect(): void {}
-    arc(): void {}
-    closePath(): void {}
-    bezierCurveTo(): void {}
-    addPath(): void {}
-  };
-});
+beforeAll(stubCanvas);
 
 const SERIES: IChartSeries[] = [
   {

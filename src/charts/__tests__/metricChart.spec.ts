@@ -1,30 +1,12 @@
 import { Widget } from '@lumino/widgets';
 import { MetricChart } from '../MetricChart';
+import { stubCanvas } from './canvasStub';
 
 /**
  * jsdom has no canvas: a 2D context that draws nothing (uPlot only calls it). What is checked is
  * the data the chart hands uPlot, not pixels (Galata looks at those).
  */
-beforeAll(() => {
-  const context = new Proxy(
-    {},
-    {
-      get: (_target, prop) =>
-        prop === 'measureText' ? () => ({ width: 10 }) : () => undefined,
-      set: () => true
-    }
-  );
-  HTMLCanvasElement.prototype.getContext = (() => context) as any;
-  (globalThis as any).Path2D ??= class {
-    moveTo(): void {}
-    lineTo(): void {}
-    rect(): void {}
-    arc(): void {}
-    closePath(): void {}
-    bezierCurveTo(): void {}
-    addPath(): void {}
-  };
-});
+beforeAll(stubCanvas);
 
 /** A chart of a series far longer than its width: what it hands uPlot, and after a zoom. */
 describe('MetricChart at scale', () => {
