@@ -3,7 +3,8 @@ import { CommandRegistry } from '@lumino/commands';
 import { Panel, Widget } from '@lumino/widgets';
 import { CommandIDs } from '../commands';
 import { IRunEntry, LiveSession } from './liveSession';
-import { createChartCard, IChartCard } from './chartCard';
+import { createChartCard } from './chartCard';
+import { ChartGrid } from './chartGrid';
 import { MetricChart } from './MetricChart';
 import { RUN_COLORS } from './series';
 
@@ -12,8 +13,10 @@ import { RUN_COLORS } from './series';
 export const KERNEL_PIP_COMMAND = '%pip install jupyterlab-mlflow-workspace';
 
 /**
- * The Live metrics view: one chart per metric key of the followed notebook's runs, a run legend
- * with status, a search box when there are many keys, and the empty/loading/error states.
+ * The Live metrics view: one chart per metric key of the followed notebook's runs (in sections
+ * by key prefix, created only near the scrolled-to place: see `ChartGrid`), a run legend with
+ * status where a click hides or shows a run's lines, a filter box when there are many keys, and
+ * the empty/loading/error states. The user's choices live with the notebook's session.
  *
  * Plain DOM and Lumino widgets (no React): it redraws on every `changed` of its session, which
  * the session coalesces per animation frame, and each chart coalesces again.
@@ -43,8 +46,16 @@ export class LiveMetricsView extends Panel {
     this._message = new Widget();
     this._message.addClass('jp-mlflow-LiveMetrics-message');
     this._message.node.setAttribute('role', 'status');
-    this._charts = new Panel();
-    this._charts.addClass('jp-mlflow-LiveMetrics-charts');
+    this._charts = new ChartGrid({
+      trans: this._trans,
+      createCard: key => createChartCard(key, this._trans),
+      scrollRoot: () => this.node
+    });
+    this._charts.wantedChanged.connect((_, keys) => {
+      this._session?.setWantedKeys(keys);
+      // New cards are fed in the next render.
+      this._render();
+    });
     this.addWidget(this._header);
     this.addWidget(this._message);
     this.addWidget(this._legend);
@@ -75,15 +86,18 @@ export class LiveMetricsView extends Panel {
     if (this._session !== session) {
       if (this._session) {
         this._session.changed.disconnect(this._render, this);
+        this._session.choices.changed.disconnect(this._render, this);
         this._session.watched = false;
       }
       this._session = session;
+      this._charts.clear();
       if (session) {
         session.changed.connect(this._render, this);
+        session.choices.changed.connect(this._render, this);
+        this._search.value = session.choices.filter;
+        session.setWantedKeys(this._charts.wanted);
         session.watched = this.isVisible;
       }
-      this._charts.widgets.slice().forEach(w => w.dispose());
-      this._chartByKey.clear();
     }
     this._notebookLabel.textContent = label;
     this._hint = hint;
@@ -92,14 +106,12 @@ export class LiveMetricsView extends Panel {
 
   /** Redraw every chart with the current theme's colours. */
   restyle(): void {
-    for (const { chart } of this._chartByKey.values()) {
-      chart.restyle();
-    }
+    this._charts.restyle();
   }
 
-  /** The chart of a metric key, if it is shown (for tests and the compare view). */
+  /** The chart of a metric key, if its card exists (for tests and the compare view). */
   chartFor(key: string): MetricChart | undefined {
-    return this._chartByKey.get(key)?.chart;
+    return this._charts.chartFor(key);
   }
 
   dispose(): void {
@@ -108,6 +120,7 @@ export class LiveMetricsView extends Panel {
     }
     if (this._session) {
       this._session.changed.disconnect(this._render, this);
+      this._session.choices.changed.disconnect(this._render, this);
       this._session.watched = false;
     }
     super.dispose();
@@ -144,7 +157,11 @@ export class LiveMetricsView extends Panel {
     this._search.className = 'jp-mlflow-LiveMetrics-search jp-mod-styled';
     this._search.placeholder = this._trans.__('Filter metrics');
     this._search.setAttribute('aria-label', this._trans.__('Filter metrics'));
-    this._search.addEventListener('input', () => this._render());
+    this._search.addEventListener('input', () => {
+      if (this._session) {
+        this._session.choices.filter = this._search.value;
+      }
+    });
     node.append(title, this._search);
     return node;
   }
@@ -156,17 +173,25 @@ export class LiveMetricsView extends Panel {
     const session = this._session;
     const runs = session?.runs() ?? [];
     const runIds = runs.map(r => r.runId);
-    const keys = session ? session.store.keys(runIds) : [];
-    this._search.hidden = keys.length <= this.searchThreshold;
-    const filter = this._search.hidden
-      ? ''
-      : this._search.value.trim().toLowerCase();
-    const shown = keys.filter(k => k.toLowerCase().includes(filter));
+    // The key list changes only with the store (or the runs shown).
+    const version = `${session?.store.version}\u0001${runIds.join(',')}`;
+    if (version !== this._keysVersion) {
+      this._keysVersion = version;
+      this._keys = session ? session.store.keys(runIds) : [];
+    }
+    const keys = this._keys;
+    this._search.hidden =
+      keys.length <= this.searchThreshold && !session?.choices.filter;
     // One assignment per render, shared with Compare: distinct here, the same there.
     const colors = RUN_COLORS.assign(runIds);
-    this._renderMessage(session, runs, keys.length, shown.length);
+    if (session) {
+      this._charts.setKeys(keys, session.choices);
+    } else {
+      this._charts.clear();
+    }
+    this._renderMessage(session, runs, keys.length, this._charts.shownCount);
     this._renderLegend(session, runs, colors);
-    this._renderCharts(session, runs, shown, colors);
+    this._renderCharts(session, runs, colors);
   }
 
   private _renderMessage(
@@ -269,6 +294,25 @@ export class LiveMetricsView extends Panel {
   ) {
     const trans = this._trans;
     const node = this._legend.node;
+    // Rebuilt only when it changes: a rebuild would take the keyboard focus off its buttons.
+    const signature = JSON.stringify(
+      runs.map(r => [
+        r.runId,
+        r.name,
+        r.status,
+        r.pinned,
+        colors.get(r.runId),
+        session?.choices.isHidden(r.runId)
+      ])
+    );
+    if (signature === this._legendSignature && session === this._legendOf) {
+      return;
+    }
+    const focused = node.contains(document.activeElement)
+      ? (document.activeElement as HTMLElement).dataset.focusId
+      : undefined;
+    this._legendSignature = signature;
+    this._legendOf = session;
     node.textContent = '';
     node.hidden = runs.length === 0;
     const list = document.createElement('ul');
@@ -283,10 +327,21 @@ export class LiveMetricsView extends Panel {
       const swatch = document.createElement('span');
       swatch.className = 'jp-mlflow-LiveMetrics-swatch';
       swatch.style.backgroundColor = colors.get(run.runId)!;
-      const name = document.createElement('span');
+      // The run's name is a toggle: hide its lines (a finished run among running ones, a
+      // diverged run that squashes the scale) and show them again.
+      const hidden = session?.choices.isHidden(run.runId) ?? false;
+      const name = document.createElement('button');
       name.className = 'jp-mlflow-LiveMetrics-runName';
       name.textContent = run.name;
-      name.title = run.runId;
+      name.title = hidden
+        ? trans.__('Show the lines of run %1 (%2)', run.name, run.runId)
+        : trans.__('Hide the lines of run %1 (%2)', run.name, run.runId);
+      name.setAttribute('aria-pressed', String(!hidden));
+      name.dataset.focusId = `name:${run.runId}`;
+      name.addEventListener('click', () =>
+        session?.choices.setHidden(run.runId, !hidden)
+      );
+      item.classList.toggle('jp-mod-hidden', hidden);
       const status = document.createElement('span');
       status.className = 'jp-mlflow-LiveMetrics-status';
       status.textContent = Private.statusLabel(trans, run.status);
@@ -297,44 +352,37 @@ export class LiveMetricsView extends Panel {
         unpin.textContent = '×';
         unpin.title = trans.__('Unpin this run');
         unpin.setAttribute('aria-label', trans.__('Unpin run %1', run.name));
+        unpin.dataset.focusId = `unpin:${run.runId}`;
         unpin.addEventListener('click', () => session.unpin(run.runId));
         item.append(unpin);
       }
       list.append(item);
     }
     node.append(list);
+    if (focused) {
+      list
+        .querySelector<HTMLElement>(`[data-focus-id="${CSS.escape(focused)}"]`)
+        ?.focus();
+    }
   }
 
+  /** Feed the charts that exist (those near the scrolled-to place). */
   private _renderCharts(
     session: LiveSession | null,
     runs: IRunEntry[],
-    keys: string[],
     colors: Map<string, string>
   ): void {
-    const wanted = new Set(keys);
-    for (const [key, card] of this._chartByKey) {
-      if (!wanted.has(key)) {
-        card.widget.dispose();
-        this._chartByKey.delete(key);
-      }
-    }
     if (!session) {
       return;
     }
     const byId = new Map(runs.map(r => [r.runId, r]));
-    keys.forEach((key, index) => {
-      let card = this._chartByKey.get(key);
-      if (!card) {
-        card = createChartCard(key, this._trans);
-        this._chartByKey.set(key, card);
-      }
-      this._charts.insertWidget(index, card.widget);
-      // Computed only when the chart is drawn: with thousands of keys most are scrolled away.
+    const shownRuns = runs
+      .filter(r => !session.choices.isHidden(r.runId))
+      .map(r => r.runId);
+    for (const [key, card] of this._charts.cards) {
+      // Computed only when the chart is drawn (it may be just outside the screen).
       card.chart.setSource(() => {
-        const data = session.store.chartData(
-          key,
-          runs.map(r => r.runId)
-        );
+        const data = session.store.chartData(key, shownRuns);
         return {
           series: data.series.map(s => {
             const run = byId.get(s.runId)!;
@@ -352,7 +400,7 @@ export class LiveMetricsView extends Panel {
       });
       // The session emits `changed` in an animation frame: draw in this one.
       card.chart.drawPending();
-    });
+    }
   }
 
   private _trans: TranslationBundle;
@@ -362,10 +410,13 @@ export class LiveMetricsView extends Panel {
   private _header: Widget;
   private _legend: Widget;
   private _message: Widget;
-  private _charts: Panel;
+  private _charts: ChartGrid;
+  private _keys: string[] = [];
+  private _legendSignature = '';
+  private _legendOf: LiveSession | null = null;
+  private _keysVersion = '';
   private _search = document.createElement('input');
   private _notebookLabel = document.createElement('span');
-  private _chartByKey = new Map<string, IChartCard>();
 }
 
 export namespace LiveMetricsView {

@@ -7,6 +7,7 @@ import { KernelPush } from './kernelPush';
 import { HistoryReader } from './historyReader';
 import { RunFinder } from './runFinder';
 import { decodeMetricValue, ILiveMessage, MetricStore } from './series';
+import { ViewChoices } from './viewChoices';
 
 export { NOTEBOOK_ID_TAG } from './runFinder';
 
@@ -96,6 +97,9 @@ export class LiveSession implements IDisposable {
   /** The kernel's push, when the notebook has a kernel session. */
   readonly push: KernelPush | null;
 
+  /** The user's choices in the view of this notebook (pins, hidden runs, sections, filter). */
+  readonly choices = new ViewChoices();
+
   /** Fires (at most once per animation frame) when runs, points or state changed. */
   get changed(): ISignal<this, void> {
     return this._changed;
@@ -145,6 +149,7 @@ export class LiveSession implements IDisposable {
   pin(runId: string): void {
     const entry = this._entry(runId);
     entry.pinned = true;
+    this.choices.setPinned(runId, true);
     this._emitChanged();
     void this._poll.refresh();
   }
@@ -156,6 +161,7 @@ export class LiveSession implements IDisposable {
    */
   unpin(runId: string): void {
     const entry = this._runs.get(runId);
+    this.choices.setPinned(runId, false);
     if (entry) {
       entry.pinned = false;
       if (!entry.fromNotebook) {
@@ -181,6 +187,26 @@ export class LiveSession implements IDisposable {
       };
     }
     this._emitChanged();
+  }
+
+  /**
+   * The keys whose whole history is needed (the view has their charts); `null`: every key.
+   * The other keys keep only their latest value, read with the run, so a run with thousands
+   * of keys costs a request per key shown instead of one per key. Newly wanted histories are
+   * read at once.
+   *
+   * @param keys - the wanted keys, or `null`
+   */
+  setWantedKeys(keys: ReadonlySet<string> | null): void {
+    const before = this._wanted;
+    this._wanted = keys ? new Set(keys) : null;
+    const fresh =
+      keys === null
+        ? before !== null
+        : Array.from(keys).some(key => !before || !before.has(key));
+    if (fresh && this._watched && this._client) {
+      void this._readWanted(this._client);
+    }
   }
 
   /** Poll now (e.g. after the workspace changed). */
@@ -256,7 +282,12 @@ export class LiveSession implements IDisposable {
       // New values first, so that they arrive one request after the tick starts (the poll's
       // latency is then about its interval plus one request); then find new runs and statuses,
       // and read the runs found this tick.
-      const known = this.runs();
+      // Runs whose keys are known; a run just pinned is read below, once its keys are in.
+      const known = this.runs().filter(
+        entry =>
+          this._keys.has(entry.runId) ||
+          this.store.keys([entry.runId]).length > 0
+      );
       await Promise.all(
         known.map(entry => this._readHistories(client, entry, signal))
       );
@@ -306,24 +337,60 @@ export class LiveSession implements IDisposable {
     this._searched.clear();
   }
 
-  /** New pages of each metric of a run; a finished run read to the end is not read again. */
+  /**
+   * New pages of each wanted metric of a run, a few keys at a time (each chart fills as soon as
+   * its own history is in); a finished run read to the end is not read again.
+   */
   private async _readHistories(
     client: MlflowClient,
     entry: IRunEntry,
     signal: AbortSignal
   ): Promise<void> {
     const runId = entry.runId;
-    const keys = new Set([
-      ...(this._keys.get(runId) ?? []),
-      ...this.store.keys([runId])
-    ]);
-    const added = await this._history.read(client, runId, keys, {
-      pageSize: this._settings.pageSize,
-      ended: Private.isTerminal(entry.status),
-      signal
-    });
-    if (added > 0) {
-      this._emitChanged();
+    const wanted = this._wanted;
+    const keys = Array.from(
+      new Set([...(this._keys.get(runId) ?? []), ...this.store.keys([runId])])
+    ).filter(key => !wanted || wanted.has(key));
+    for (let i = 0; i < keys.length; i += KEYS_PER_READ) {
+      const added = await this._history.read(
+        client,
+        runId,
+        keys.slice(i, i + KEYS_PER_READ),
+        {
+          pageSize: this._settings.pageSize,
+          ended: Private.isTerminal(entry.status),
+          signal
+        }
+      );
+      if (added > 0) {
+        this._emitChanged();
+      }
+    }
+  }
+
+  /**
+   * Read the histories that just became wanted (a chart scrolled into view), between polls.
+   * One such read at a time; a change during it reads again after it.
+   */
+  private async _readWanted(client: MlflowClient): Promise<void> {
+    if (this._readingWanted) {
+      this._wantedAgain = true;
+      return;
+    }
+    this._readingWanted = true;
+    try {
+      do {
+        this._wantedAgain = false;
+        await Promise.all(
+          this.runs().map(entry =>
+            this._readHistories(client, entry, this._abort.signal)
+          )
+        );
+      } while (this._wantedAgain && !this.isDisposed);
+    } catch {
+      // The poll reads them again and reports what fails.
+    } finally {
+      this._readingWanted = false;
     }
   }
 
@@ -408,6 +475,9 @@ export class LiveSession implements IDisposable {
   private _runs = new Map<string, IRunEntry>();
   private _keys = new Map<string, string[]>();
   private _history: HistoryReader;
+  private _wanted: Set<string> | null = null;
+  private _readingWanted = false;
+  private _wantedAgain = false;
   private _seen = new Set<string>();
   private _searched = new Set<string>();
   private _dropped = 0;
@@ -432,6 +502,9 @@ export namespace LiveSession {
     settings?: Partial<ILiveSettings>;
   }
 }
+
+/** Histories read at once per run (a browser opens six connections per host anyway). */
+const KEYS_PER_READ = 6;
 
 namespace Private {
   export function isTerminal(status: string): boolean {

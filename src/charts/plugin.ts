@@ -10,6 +10,7 @@ import {
   IThemeManager,
   WidgetTracker
 } from '@jupyterlab/apputils';
+import { IStateDB } from '@jupyterlab/statedb';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
@@ -48,7 +49,8 @@ export const chartsPlugin: JupyterFrontEndPlugin<void> = {
     ICommandPalette,
     ISettingRegistry,
     ITranslator,
-    IThemeManager
+    IThemeManager,
+    IStateDB
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -59,7 +61,8 @@ export const chartsPlugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     settingRegistry: ISettingRegistry | null,
     translator: ITranslator | null,
-    themes: IThemeManager | null
+    themes: IThemeManager | null,
+    state: IStateDB | null
   ) => {
     const trans = (translator ?? nullTranslator).load(
       'jupyterlab_mlflow_workspace'
@@ -89,7 +92,8 @@ export const chartsPlugin: JupyterFrontEndPlugin<void> = {
       // A rename: the header names the notebook as it is now called. Once the notebook's
       // metadata is read (after a page reload), its runs can be found: look again.
       panel.context.pathChanged.connect(() => follow());
-      void panel.context.ready.then(() => {
+      void panel.context.ready.then(async () => {
+        await restoreChoices(panel, session);
         if (!session.isDisposed) {
           void session.refresh();
         }
@@ -102,6 +106,37 @@ export const chartsPlugin: JupyterFrontEndPlugin<void> = {
         follow();
       });
       return session;
+    };
+    /**
+     * The notebook's view choices (pins, hidden runs, collapsed sections, filter) come back from
+     * the state database (the user's JupyterLab workspace), keyed by the notebook's id when it
+     * has one (a rename keeps them), else by its path; every change is saved.
+     */
+    const restoreChoices = async (
+      panel: NotebookPanel,
+      session: LiveSession
+    ): Promise<void> => {
+      if (!state) {
+        return;
+      }
+      const id = readLink(panel)?.notebook_id;
+      const key = `${PLUGIN_ID}:view:${id ? `id:${id}` : `path:${panel.context.path}`}`;
+      try {
+        const saved = await state.fetch(key);
+        if (saved && !session.isDisposed) {
+          session.choices.restore(saved);
+          session.choices.pinned.forEach(runId => session.pin(runId));
+        }
+      } catch (error) {
+        console.warn('Live metrics: could not read the saved view', error);
+      }
+      session.choices.changed.connect(() => {
+        void state
+          .save(key, session.choices.toJSON() as any)
+          .catch(error =>
+            console.warn('Live metrics: could not save the view', error)
+          );
+      });
     };
     /** The notebook's session, made on first need: on a page reload the tracker names a restored
      * notebook current before it says it was added, and the view must not miss it then. */

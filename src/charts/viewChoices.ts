@@ -1,0 +1,126 @@
+import { ISignal, Signal } from '@lumino/signaling';
+
+/** The saved form of `ViewChoices` (the state database holds JSON). */
+export interface IViewChoicesJSON {
+  pinned: string[];
+  hiddenRuns: string[];
+  collapsed: string[];
+  filter: string;
+}
+
+/**
+ * What a user chose in the Live metrics view of one notebook — runs pinned and hidden, sections
+ * collapsed, the filter — kept with that notebook's session, so switching notebooks and
+ * reloading the page give each notebook its own view back.
+ */
+export class ViewChoices {
+  /** Fires on every change (the plugin saves it). */
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  /** Runs pinned by the user, in the order pinned. */
+  get pinned(): readonly string[] {
+    return Array.from(this._pinned);
+  }
+
+  /** Whether a run's lines are hidden (it stays in the legend). */
+  isHidden(runId: string): boolean {
+    return this._hidden.has(runId);
+  }
+
+  /** Whether a section of keys is collapsed. */
+  isCollapsed(group: string): boolean {
+    return this._collapsed.has(group);
+  }
+
+  /** The filter text of the keys. */
+  get filter(): string {
+    return this._filter;
+  }
+
+  set filter(value: string) {
+    if (value !== this._filter) {
+      this._filter = value;
+      this._changed.emit();
+    }
+  }
+
+  /** Remember a pin, or forget it (and the run's hidden state with it). */
+  setPinned(runId: string, pinned: boolean): void {
+    if (pinned === this._pinned.has(runId)) {
+      return;
+    }
+    if (pinned) {
+      this._pinned.add(runId);
+    } else {
+      this._pinned.delete(runId);
+      this._hidden.delete(runId);
+    }
+    this._changed.emit();
+  }
+
+  /** Hide a run's lines, or show them again. */
+  setHidden(runId: string, hidden: boolean): void {
+    if (this._toggle(this._hidden, runId, hidden)) {
+      this._changed.emit();
+    }
+  }
+
+  /** Collapse a section of keys, or expand it. */
+  setCollapsed(group: string, collapsed: boolean): void {
+    if (this._toggle(this._collapsed, group, collapsed)) {
+      this._changed.emit();
+    }
+  }
+
+  /** The saved form. */
+  toJSON(): IViewChoicesJSON {
+    return {
+      pinned: Array.from(this._pinned),
+      hiddenRuns: Array.from(this._hidden),
+      collapsed: Array.from(this._collapsed),
+      filter: this._filter
+    };
+  }
+
+  /**
+   * Take a saved form back; anything malformed in it is ignored (it came from browser storage).
+   *
+   * @param saved - what `toJSON` gave, or anything
+   */
+  restore(saved: unknown): void {
+    const raw = (saved ?? {}) as Partial<
+      Record<keyof IViewChoicesJSON, unknown>
+    >;
+    const strings = (value: unknown) =>
+      Array.isArray(value)
+        ? value.filter((v): v is string => typeof v === 'string')
+        : [];
+    strings(raw.pinned).forEach(id => this._pinned.add(id));
+    strings(raw.hiddenRuns).forEach(id => this._hidden.add(id));
+    strings(raw.collapsed).forEach(name => this._collapsed.add(name));
+    if (typeof raw.filter === 'string') {
+      this._filter = raw.filter;
+    }
+    this._changed.emit();
+  }
+
+  private _toggle(set: Set<string>, item: string, on: boolean): boolean {
+    if (on === set.has(item)) {
+      return false;
+    }
+    if (on) {
+      set.add(item);
+    } else {
+      set.delete(item);
+    }
+    return true;
+  }
+
+  private _pinned = new Set<string>();
+  private _hidden = new Set<string>();
+  private _collapsed = new Set<string>();
+  private _filter = '';
+  private _changed = new Signal<this, void>(this);
+}
