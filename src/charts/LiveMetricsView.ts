@@ -182,6 +182,14 @@ export class LiveMetricsView extends Panel {
     const keys = this._keys;
     this._search.hidden =
       keys.length <= this.searchThreshold && !session?.choices.filter;
+    if (
+      session &&
+      document.activeElement !== this._search &&
+      this._search.value !== session.choices.filter
+    ) {
+      // Restored from the saved view after the session was shown.
+      this._search.value = session.choices.filter;
+    }
     // One assignment per render, shared with Compare: distinct here, the same there.
     const colors = RUN_COLORS.assign(runIds);
     if (session) {

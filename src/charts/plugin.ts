@@ -110,7 +110,8 @@ export const chartsPlugin: JupyterFrontEndPlugin<void> = {
     /**
      * The notebook's view choices (pins, hidden runs, collapsed sections, filter) come back from
      * the state database (the user's JupyterLab workspace), keyed by the notebook's id when it
-     * has one (a rename keeps them), else by its path; every change is saved.
+     * has one, else by its path (as it is now: a new notebook is renamed from Untitled, and a
+     * setup cell gives it an id later; the entry moves with it). Every change is saved.
      */
     const restoreChoices = async (
       panel: NotebookPanel,
@@ -119,8 +120,11 @@ export const chartsPlugin: JupyterFrontEndPlugin<void> = {
       if (!state) {
         return;
       }
-      const id = readLink(panel)?.notebook_id;
-      const key = `${PLUGIN_ID}:view:${id ? `id:${id}` : `path:${panel.context.path}`}`;
+      const keyOf = () => {
+        const id = readLink(panel)?.notebook_id;
+        return `${PLUGIN_ID}:view:${id ? `id:${id}` : `path:${panel.context.path}`}`;
+      };
+      let key = keyOf();
       try {
         const saved = await state.fetch(key);
         if (saved && !session.isDisposed) {
@@ -130,12 +134,23 @@ export const chartsPlugin: JupyterFrontEndPlugin<void> = {
       } catch (error) {
         console.warn('Live metrics: could not read the saved view', error);
       }
-      session.choices.changed.connect(() => {
+      const save = () => {
+        const now = keyOf();
+        if (now !== key) {
+          void state.remove(key).catch(() => undefined);
+          key = now;
+        }
         void state
           .save(key, session.choices.toJSON() as any)
           .catch(error =>
             console.warn('Live metrics: could not save the view', error)
           );
+      };
+      session.choices.changed.connect(save);
+      panel.context.pathChanged.connect(() => {
+        if (keyOf() !== key) {
+          save();
+        }
       });
     };
     /** The notebook's session, made on first need: on a page reload the tracker names a restored

@@ -8,6 +8,7 @@ import {
   showDialog,
   showErrorMessage
 } from '@jupyterlab/apputils';
+import { IStateDB } from '@jupyterlab/statedb';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { CommandIDs } from '../commands';
 import { IWorkspaceClient, IWorkspaceSelection } from '../tokens';
@@ -25,12 +26,13 @@ export const workspacePlugin: JupyterFrontEndPlugin<WorkspaceModel> = {
   autoStart: true,
   requires: [IWorkspaceClient],
   provides: IWorkspaceSelection,
-  optional: [ICommandPalette, ITranslator],
+  optional: [ICommandPalette, ITranslator, IStateDB],
   activate: (
     app: JupyterFrontEnd,
     client: WorkspaceClient,
     palette: ICommandPalette | null,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    state: IStateDB | null
   ) => {
     translator = translator ?? nullTranslator;
     const trans = translator.load('jupyterlab_mlflow_workspace');
@@ -39,6 +41,9 @@ export const workspacePlugin: JupyterFrontEndPlugin<WorkspaceModel> = {
       frontendVersion: FRONTEND_VERSION
     });
     void model.refresh();
+    if (state) {
+      rememberSelection(model, state);
+    }
 
     const localState = () =>
       model.local.kind === 'ready' ? model.local.value.state : null;
@@ -162,3 +167,41 @@ export const workspacePlugin: JupyterFrontEndPlugin<WorkspaceModel> = {
     return model;
   }
 };
+
+/**
+ * The workspace the user picked comes back after a page reload (it was the first one again):
+ * kept in the state database (the user's JupyterLab workspace), applied once the list is loaded
+ * and only if that workspace still exists.
+ *
+ * @param model - the workspaces
+ * @param state - the state database
+ */
+function rememberSelection(model: WorkspaceModel, state: IStateDB): void {
+  const key = 'jupyterlab-mlflow-workspace:workspace:selected';
+  void state
+    .fetch(key)
+    .catch(() => undefined)
+    .then(saved => {
+      let pending = typeof saved === 'string' ? saved : null;
+      let last = pending;
+      const follow = () => {
+        if (model.workspaces.kind !== 'ready') {
+          return;
+        }
+        if (pending !== null) {
+          const id = pending;
+          pending = null;
+          if (model.workspaces.value.some(w => w.id === id)) {
+            model.select(id);
+          }
+        }
+        const now = model.selectedId;
+        if (now !== last) {
+          last = now;
+          void state.save(key, now).catch(() => undefined);
+        }
+      };
+      model.changed.connect(follow);
+      follow();
+    });
+}
