@@ -194,32 +194,42 @@ export class ChartGrid extends Panel {
       }
       slot.widget.removeClass('jp-mod-filled');
       this._cards.delete(key);
-      this._synced.delete(card.chart);
       card.widget.dispose();
       return true;
     }
     return false;
   }
 
-  /** A chart drew: a new chart takes the shared zoom; a chart zoomed by the user shares its zoom. */
+  /**
+   * A chart drew. If its zoom changed since its last draw, the user dragged or double-clicked in
+   * it: that zoom becomes the shared one. Otherwise it follows the shared zoom — a new chart, or
+   * one that was off screen (undrawn) when the zoom changed or whose x axis was not known yet.
+   */
   private _onDrawn(chart: MetricChart): void {
     const zoom = chart.zoom;
+    const kind = chart.xKind;
+    const previous = this._lastZoom.has(chart)
+      ? this._lastZoom.get(chart)!
+      : undefined;
+    this._lastZoom.set(chart, zoom);
     const shared = this._zoom;
-    const same = (a: [number, number] | null, b: [number, number] | null) =>
-      a === b || (!!a && !!b && a[0] === b[0] && a[1] === b[1]);
-    if (!this._synced.has(chart)) {
-      this._synced.add(chart);
-      if (shared && shared.kind === chart.xKind && !same(zoom, shared.range)) {
-        chart.setZoom(shared.range);
+    const sharedRange = shared && shared.kind === kind ? shared.range : null;
+    if (previous === undefined || Private.sameRange(previous, zoom)) {
+      if (
+        (!shared || shared.kind === kind) &&
+        !Private.sameRange(zoom, sharedRange)
+      ) {
+        chart.setZoom(sharedRange);
       }
       return;
     }
-    if (same(zoom, shared?.kind === chart.xKind ? shared.range : null)) {
-      return;
+    if (Private.sameRange(zoom, sharedRange)) {
+      return; // the shared zoom, applied by this grid
     }
-    this._zoom = zoom ? { kind: chart.xKind, range: zoom } : null;
+    this._zoom = zoom ? { kind, range: zoom } : null;
     for (const other of this._cards.values()) {
-      if (other.chart !== chart && other.chart.xKind === chart.xKind) {
+      // The others with this x axis now; the rest when they next draw.
+      if (other.chart !== chart && other.chart.xKind === kind) {
         other.chart.setZoom(zoom);
       }
     }
@@ -236,7 +246,6 @@ export class ChartGrid extends Panel {
         const card = this._cards.get(key);
         if (card) {
           this._cards.delete(key);
-          this._synced.delete(card.chart);
           dropped = true;
         }
         slot.widget.dispose();
@@ -326,7 +335,7 @@ export class ChartGrid extends Panel {
   private _groups = new Map<string, Private.IGroup>();
   private _slots = new Map<string, Private.ISlot>();
   private _cards = new Map<string, IChartCard>();
-  private _synced = new WeakSet<MetricChart>();
+  private _lastZoom = new WeakMap<MetricChart, [number, number] | null>();
   private _zoom: { kind: string; range: [number, number] } | null = null;
   private _signature = '';
   private _viewSignature = '';
@@ -345,6 +354,14 @@ export namespace ChartGrid {
 }
 
 namespace Private {
+  /** Whether two x ranges are the same (null: everything). */
+  export function sameRange(
+    a: [number, number] | null,
+    b: [number, number] | null
+  ): boolean {
+    return a === b || (!!a && !!b && a[0] === b[0] && a[1] === b[1]);
+  }
+
   export interface ISlot {
     widget: Panel;
   }

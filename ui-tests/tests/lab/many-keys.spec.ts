@@ -137,6 +137,34 @@ test.describe('Live metrics with thousands of keys', () => {
     );
     await expect(chart).toHaveAttribute('data-point-count', '6');
 
+    // Zoom is shared: a drag in one chart zooms the other charts of the same x axis.
+    await search.fill('train/k000');
+    const a = view.locator(
+      '.jp-mlflow-LiveMetrics-card[data-metric-key="train/k0001"] .jp-mlflow-MetricChart'
+    );
+    const b = view.locator(
+      '.jp-mlflow-LiveMetrics-card[data-metric-key="train/k0002"] .jp-mlflow-MetricChart'
+    );
+    // (A chart draws only while on screen: each is scrolled to before it is read.)
+    await a.scrollIntoViewIfNeeded();
+    await expect(a).toHaveAttribute('data-point-count', '6');
+    const over = a.locator('.u-over');
+    const box = (await over.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.7, box.y + box.height / 2, {
+      steps: 5
+    });
+    await page.mouse.up();
+    await expect(a).not.toHaveAttribute('data-zoomed', '');
+    const zoomed = await a.getAttribute('data-zoomed');
+    await b.scrollIntoViewIfNeeded();
+    await expect(b).toHaveAttribute('data-zoomed', zoomed!);
+    await b.locator('.u-over').dblclick();
+    await a.scrollIntoViewIfNeeded();
+    await expect(a).toHaveAttribute('data-zoomed', '');
+    await search.fill('train/k0500');
+
     // The legend hides run b's lines, and shows them again.
     const runName = view.getByRole('button', {
       name: 'wide-b',
