@@ -30,6 +30,7 @@ export class LiveMetricsView extends Panel {
     this._trans = options.trans;
     this._commands = options.commands;
     this.searchThreshold = options.searchThreshold ?? 6;
+    this.runsDrawn = options.runsDrawn ?? 10;
     this.id = 'jp-mlflow-live-metrics';
     this.addClass('jp-mlflow-LiveMetrics');
     this.title.label = this._trans.__('Live metrics');
@@ -65,6 +66,9 @@ export class LiveMetricsView extends Panel {
 
   /** Show a search box above the charts when there are more keys than this. */
   searchThreshold: number;
+
+  /** Runs beyond this many in the legend are listed but not drawn until chosen. */
+  runsDrawn: number;
 
   /** The session shown (the active notebook's), or `null`. */
   get session(): LiveSession | null {
@@ -304,13 +308,13 @@ export class LiveMetricsView extends Panel {
     const node = this._legend.node;
     // Rebuilt only when it changes: a rebuild would take the keyboard focus off its buttons.
     const signature = JSON.stringify(
-      runs.map(r => [
+      runs.map((r, i) => [
         r.runId,
         r.name,
         r.status,
         r.pinned,
         colors.get(r.runId),
-        session?.choices.isHidden(r.runId)
+        session?.choices.isHidden(r.runId, i >= this.runsDrawn)
       ])
     );
     if (signature === this._legendSignature && session === this._legendOf) {
@@ -324,7 +328,7 @@ export class LiveMetricsView extends Panel {
     node.textContent = '';
     node.hidden = runs.length === 0;
     const list = document.createElement('ul');
-    for (const run of runs) {
+    runs.forEach((run, index) => {
       const item = document.createElement('li');
       item.className = 'jp-mlflow-LiveMetrics-run';
       item.dataset.runId = run.runId;
@@ -337,7 +341,8 @@ export class LiveMetricsView extends Panel {
       swatch.style.backgroundColor = colors.get(run.runId)!;
       // The run's name is a toggle: hide its lines (a finished run among running ones, a
       // diverged run that squashes the scale) and show them again.
-      const hidden = session?.choices.isHidden(run.runId) ?? false;
+      const hidden =
+        session?.choices.isHidden(run.runId, index >= this.runsDrawn) ?? false;
       const name = document.createElement('button');
       name.className = 'jp-mlflow-LiveMetrics-runName';
       name.textContent = run.name;
@@ -365,7 +370,7 @@ export class LiveMetricsView extends Panel {
         item.append(unpin);
       }
       list.append(item);
-    }
+    });
     node.append(list);
     if (focused) {
       list
@@ -385,7 +390,7 @@ export class LiveMetricsView extends Panel {
     }
     const byId = new Map(runs.map(r => [r.runId, r]));
     const shownRuns = runs
-      .filter(r => !session.choices.isHidden(r.runId))
+      .filter((r, i) => !session.choices.isHidden(r.runId, i >= this.runsDrawn))
       .map(r => r.runId);
     for (const [key, card] of this._charts.cards) {
       // Computed only when the chart is drawn (it may be just outside the screen).
@@ -433,6 +438,8 @@ export namespace LiveMetricsView {
     trans: TranslationBundle;
     commands: CommandRegistry;
     searchThreshold?: number;
+    /** Runs drawn by default (the rest are listed, hidden until chosen); default 10. */
+    runsDrawn?: number;
   }
 
   /**

@@ -200,7 +200,8 @@ export const chartsPlugin: JupyterFrontEndPlugin<void> = {
         view = new LiveMetricsView({
           trans,
           commands: app.commands,
-          searchThreshold: settings.searchThreshold
+          searchThreshold: settings.searchThreshold,
+          runsDrawn: settings.maxRuns
         });
         view.disposed.connect(() => {
           view = null;
@@ -255,6 +256,8 @@ export const chartsPlugin: JupyterFrontEndPlugin<void> = {
         }
         if (runId) {
           session.pin(runId);
+          // Chosen: drawn even beyond the runs drawn by default.
+          session.choices.setHidden(runId, false);
           openView();
         }
       }
@@ -298,6 +301,7 @@ export const chartsPlugin: JupyterFrontEndPlugin<void> = {
           sessions.forEach(session => session.configure(settings));
           if (view) {
             view.searchThreshold = settings.searchThreshold;
+            view.runsDrawn = settings.maxRuns;
           }
         };
         apply();

@@ -4,6 +4,8 @@ import { ISignal, Signal } from '@lumino/signaling';
 export interface IViewChoicesJSON {
   pinned: string[];
   hiddenRuns: string[];
+  /** Runs shown by choice although beyond the number drawn by default. */
+  shownRuns?: string[];
   collapsed: string[];
   filter: string;
 }
@@ -24,9 +26,14 @@ export class ViewChoices {
     return Array.from(this._pinned);
   }
 
-  /** Whether a run's lines are hidden (it stays in the legend). */
-  isHidden(runId: string): boolean {
-    return this._hidden.has(runId);
+  /**
+   * Whether a run's lines are hidden (it stays in the legend).
+   *
+   * @param runId - the run
+   * @param byDefault - whether the run is hidden unless chosen (beyond the runs drawn by default)
+   */
+  isHidden(runId: string, byDefault = false): boolean {
+    return this._hidden.has(runId) || (byDefault && !this._shown.has(runId));
   }
 
   /** Whether a section of keys is collapsed. */
@@ -56,13 +63,16 @@ export class ViewChoices {
     } else {
       this._pinned.delete(runId);
       this._hidden.delete(runId);
+      this._shown.delete(runId);
     }
     this._changed.emit();
   }
 
   /** Hide a run's lines, or show them again. */
   setHidden(runId: string, hidden: boolean): void {
-    if (this._toggle(this._hidden, runId, hidden)) {
+    const a = this._toggle(this._hidden, runId, hidden);
+    const b = this._toggle(this._shown, runId, !hidden);
+    if (a || b) {
       this._changed.emit();
     }
   }
@@ -79,6 +89,7 @@ export class ViewChoices {
     return {
       pinned: Array.from(this._pinned),
       hiddenRuns: Array.from(this._hidden),
+      shownRuns: Array.from(this._shown),
       collapsed: Array.from(this._collapsed),
       filter: this._filter
     };
@@ -99,6 +110,7 @@ export class ViewChoices {
         : [];
     strings(raw.pinned).forEach(id => this._pinned.add(id));
     strings(raw.hiddenRuns).forEach(id => this._hidden.add(id));
+    strings(raw.shownRuns).forEach(id => this._shown.add(id));
     strings(raw.collapsed).forEach(name => this._collapsed.add(name));
     if (typeof raw.filter === 'string') {
       this._filter = raw.filter;
@@ -120,6 +132,7 @@ export class ViewChoices {
 
   private _pinned = new Set<string>();
   private _hidden = new Set<string>();
+  private _shown = new Set<string>();
   private _collapsed = new Set<string>();
   private _filter = '';
   private _changed = new Signal<this, void>(this);

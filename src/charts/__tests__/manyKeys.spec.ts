@@ -56,9 +56,16 @@ describe('ViewChoices', () => {
     expect(odd.toJSON()).toEqual({
       pinned: ['ok'],
       hiddenRuns: [],
+      shownRuns: [],
       collapsed: [],
       filter: ''
     });
+    // Beyond the runs drawn by default a run is hidden until shown by choice.
+    expect(choices.isHidden('r3', true)).toBe(true);
+    choices.setHidden('r3', false);
+    expect(choices.isHidden('r3', true)).toBe(false);
+    choices.setHidden('r3', true);
+    expect(choices.isHidden('r3', false)).toBe(true);
     // Unpinning forgets that the run was hidden.
     choices.setPinned('r2', true);
     choices.setPinned('r2', false);
