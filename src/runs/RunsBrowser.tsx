@@ -122,8 +122,12 @@ function BrowserView(props: {
       <CompareView
         runs={model.selectedRuns}
         series={model.compare}
+        stats={model.compareStats}
         trans={trans}
         onMetric={key => void model.openCompare(key)}
+        onStatistic={(statistic, shown) =>
+          model.setCompareStatistic(statistic, shown)
+        }
         onBack={() => model.closeCompare()}
       />
     );
@@ -132,7 +136,10 @@ function BrowserView(props: {
       <SweepView
         parent={model.sweep.parent}
         state={model.sweep.state}
+        metric={model.sweepMetric}
+        histories={model.sweepHistories}
         trans={trans}
+        onMetric={key => model.setSweepMetric(key)}
         onClose={() => model.closeSweep()}
       />
     );
