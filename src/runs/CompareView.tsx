@@ -251,11 +251,17 @@ function DiffTable(props: {
             >
               <th scope="row">
                 <span className="jp-mlflow-Muted">
-                  {row.kind === 'param' ? trans.__('param') : trans.__('metric')}
+                  {row.kind === 'param'
+                    ? trans.__('param')
+                    : trans.__('metric')}
                 </span>{' '}
                 {row.key}
                 {row.kind === 'metric' && shown.includes('best') && (
-                  <DirectionButton rowKey={row.key} stats={stats} trans={trans} />
+                  <DirectionButton
+                    rowKey={row.key}
+                    stats={stats}
+                    trans={trans}
+                  />
                 )}
               </th>
               {row.kind === 'param'
@@ -311,9 +317,7 @@ function DirectionButton(props: {
           ? trans.__('%1: lower is better; switch to higher is better', rowKey)
           : trans.__('%1: higher is better; switch to lower is better', rowKey)
       }
-      title={
-        lower ? trans.__('Lower is better') : trans.__('Higher is better')
-      }
+      title={lower ? trans.__('Lower is better') : trans.__('Higher is better')}
       onClick={() => stats.setLowerIsBetter(rowKey, !lower)}
     >
       {lower ? '↓' : '↑'}

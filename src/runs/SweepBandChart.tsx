@@ -23,9 +23,9 @@ export interface IBandGroup {
  * @returns x, then per group its mean, max and min (uPlot's series order)
  */
 export function bandData(groups: IBandGroup[]): (number | null)[][] {
-  const steps = [
-    ...new Set(groups.flatMap(g => g.band.steps))
-  ].sort((a, b) => a - b);
+  const steps = [...new Set(groups.flatMap(g => g.band.steps))].sort(
+    (a, b) => a - b
+  );
   const index = new Map(steps.map((s, i) => [s, i]));
   const data: (number | null)[][] = [steps];
   for (const { band } of groups) {

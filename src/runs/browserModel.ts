@@ -423,11 +423,9 @@ export class RunsBrowserModel {
     try {
       const series = await Promise.all(
         runs.map(async run => {
-          const history = await api.getFullMetricHistory(
-            run.info.run_id,
-            key,
-            { maxPoints: 10_000 }
-          );
+          const history = await api.getFullMetricHistory(run.info.run_id, key, {
+            maxPoints: 10_000
+          });
           this.compareStats.seed(run, key, history.metrics, history.truncated);
           return { run, points: history.metrics };
         })
@@ -591,7 +589,11 @@ export class RunsBrowserModel {
       void this.openCompare();
     } else if (this._view === 'compare') {
       // A refreshed running run has newer values: its statistics are read again.
-      this._requestStats(this._compare?.kind === 'loading' ? (this._compareKey ?? undefined) : undefined);
+      this._requestStats(
+        this._compare?.kind === 'loading'
+          ? (this._compareKey ?? undefined)
+          : undefined
+      );
     }
     if (this._autoColumns && this.table.runs.length) {
       const metrics = new Set<string>();

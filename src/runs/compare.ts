@@ -49,10 +49,7 @@ export interface IDiffOptions {
  * @param runs - the runs to compare
  * @param options - only differences, the statistics shown and where they come from
  */
-export function diffRuns(
-  runs: IRun[],
-  options: IDiffOptions = {}
-): IDiffRow[] {
+export function diffRuns(runs: IRun[], options: IDiffOptions = {}): IDiffRow[] {
   const shown = options.statistics ?? ['last'];
   const extra = shown.filter((s): s is HistoryStatistic => s !== 'last');
   const rows: IDiffRow[] = [];
@@ -78,9 +75,7 @@ export function diffRuns(
         row.stats = {};
         for (const statistic of extra) {
           const column = runs.map((run, i) =>
-            maps[i].has(key)
-              ? options.statOf?.(run, key, statistic)
-              : undefined
+            maps[i].has(key) ? options.statOf?.(run, key, statistic) : undefined
           );
           row.stats[statistic] = column;
           columns.push(column);

@@ -59,11 +59,19 @@ export function addPoints(stats: IHistoryStats, points: IMetric[]): void {
       continue;
     }
     // Ties keep the earlier step: "first reached at".
-    if (Number.isNaN(stats.min) || v < stats.min || (v === stats.min && p.step < stats.minStep)) {
+    if (
+      Number.isNaN(stats.min) ||
+      v < stats.min ||
+      (v === stats.min && p.step < stats.minStep)
+    ) {
       stats.min = v;
       stats.minStep = p.step;
     }
-    if (Number.isNaN(stats.max) || v > stats.max || (v === stats.max && p.step < stats.maxStep)) {
+    if (
+      Number.isNaN(stats.max) ||
+      v > stats.max ||
+      (v === stats.max && p.step < stats.maxStep)
+    ) {
       stats.max = v;
       stats.maxStep = p.step;
     }
@@ -163,7 +171,10 @@ export interface IBand {
  * @param trials - each trial's values by step
  */
 export function bandByStep(trials: IStepValues[]): IBand {
-  const acc = new Map<number, { sum: number; n: number; lo: number; hi: number }>();
+  const acc = new Map<
+    number,
+    { sum: number; n: number; lo: number; hi: number }
+  >();
   for (const trial of trials) {
     for (let i = 0; i < trial.steps.length; i++) {
       const v = trial.values[i];
@@ -216,7 +227,9 @@ export function groupTrials<T extends { params: Record<string, string> }>(
     groups.set(value, list);
   }
   const labels = [...groups.keys()];
-  const numeric = labels.every(l => l === undefined || Number.isFinite(Number(l)));
+  const numeric = labels.every(
+    l => l === undefined || Number.isFinite(Number(l))
+  );
   labels.sort((a, b) =>
     a === undefined
       ? 1

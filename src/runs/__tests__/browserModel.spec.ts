@@ -256,7 +256,13 @@ describe('RunsBrowserModel', () => {
     const api = fakeApi(two, {
       histories: {
         // A spike between NaN and Inf.
-        'a/acc': [point(0, 0.1), point(1, NaN), point(2, 0.9), point(3, Infinity), point(4, 0.5)],
+        'a/acc': [
+          point(0, 0.1),
+          point(1, NaN),
+          point(2, 0.9),
+          point(3, Infinity),
+          point(4, 0.5)
+        ],
         'b/acc': 'fail'
       }
     });
@@ -266,7 +272,9 @@ describe('RunsBrowserModel', () => {
     await flush();
     model.table.setSelection(['a', 'b']);
     await model.openCompare('loss');
-    await wait(() => model.compareStats.progress(two, ['acc', 'loss']).loading === 0);
+    await wait(
+      () => model.compareStats.progress(two, ['acc', 'loss']).loading === 0
+    );
     // loss is the chart's: read once in full, never by page for the table.
     expect(api.calls.filter(c => c.includes(' loss'))).toEqual([
       'history a loss',
@@ -274,7 +282,9 @@ describe('RunsBrowserModel', () => {
     ]);
     const [a, b] = two;
     const loss = model.compareStats.get(a, 'loss');
-    expect(loss?.kind === 'ready' && [loss.value.min, loss.value.max]).toEqual([8, 10]);
+    expect(loss?.kind === 'ready' && [loss.value.min, loss.value.max]).toEqual([
+      8, 10
+    ]);
     const acc = model.compareStats.get(a, 'acc');
     expect(acc?.kind === 'ready' && acc.value).toMatchObject({
       count: 5,
