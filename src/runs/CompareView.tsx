@@ -21,6 +21,7 @@ export function CompareView(props: {
   trans: TranslationBundle;
   onMetric: (key: string) => void;
   onStatistic: (statistic: Statistic, shown: boolean) => void;
+  onReadAll: () => void;
   onBack: () => void;
 }): JSX.Element {
   const { runs, series, stats, trans } = props;
@@ -46,6 +47,9 @@ export function CompareView(props: {
   const progress = stats.needsHistories
     ? stats.progress(runs, metricKeys)
     : { loading: 0, failed: 0, message: '' };
+  const unread = stats.needsHistories
+    ? Math.max(0, metricKeys.length - stats.keyLimit)
+    : 0;
   const name = runName;
   // The same colour per run as Live Metrics, distinct among the compared runs.
   const colors = React.useMemo(
@@ -121,6 +125,26 @@ export function CompareView(props: {
             'Reading %1 metric histories…',
             progress.loading
           )}
+        </div>
+      )}
+      {runs.length > 0 && unread > 0 && (
+        <div className="jp-mlflow-Notice" role="status">
+          {trans.__(
+            'best, min and max are read for the first %1 of %2 metrics.',
+            stats.keyLimit,
+            metricKeys.length
+          )}{' '}
+          <button
+            type="button"
+            className="jp-Button jp-mod-styled jp-mod-minimal"
+            onClick={props.onReadAll}
+          >
+            {trans._n(
+              'Read the histories of all %1 metric',
+              'Read the histories of all %1 metrics',
+              metricKeys.length
+            )}
+          </button>
         </div>
       )}
       {runs.length > 0 && progress.failed > 0 && (
@@ -367,6 +391,17 @@ function MetricCell(props: {
         </td>
       );
     }
+  }
+  if (statistic !== 'last' && row.values[index] !== undefined && !state) {
+    return (
+      <td
+        className={`jp-mlflow-Muted${first}`}
+        data-statistic={statistic}
+        title={trans.__('Not read yet: too many metrics (see above)')}
+      >
+        ·
+      </td>
+    );
   }
   if (value === undefined || (statistic !== 'last' && Number.isNaN(value))) {
     return (

@@ -128,6 +128,7 @@ function BrowserView(props: {
         onStatistic={(statistic, shown) =>
           model.setCompareStatistic(statistic, shown)
         }
+        onReadAll={() => model.readAllCompareStats()}
         onBack={() => model.closeCompare()}
       />
     );
@@ -138,6 +139,7 @@ function BrowserView(props: {
         state={model.sweep.state}
         metric={model.sweepMetric}
         histories={model.sweepHistories}
+        directions={model.compareStats}
         trans={trans}
         onMetric={key => model.setSweepMetric(key)}
         onClose={() => model.closeSweep()}

@@ -4,6 +4,12 @@ import uPlot from 'uplot';
 import { formatNumber } from './columns';
 import { IBand } from './historyStats';
 
+/** Tick spacings of the step axis. */
+const INTEGER_STEPS = [
+  1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 100_000,
+  1_000_000, 10_000_000
+];
+
 /** One band of the chart: a group of trials (all, or those with one value of a param). */
 export interface IBandGroup {
   /** The legend text, e.g. `lr = 0.1`, or the metric key when there is one group. */
@@ -101,13 +107,15 @@ export function SweepBandChart(props: {
           label: trans.__('%1 max', g.label),
           stroke: `${g.color}66`,
           width: 1,
-          spanGaps: true
+          spanGaps: true,
+          points: { show: false }
         },
         {
           label: trans.__('%1 min', g.label),
           stroke: `${g.color}66`,
           width: 1,
-          spanGaps: true
+          spanGaps: true,
+          points: { show: false }
         }
       );
       bands.push({ series: [base + 1, base + 2], fill: `${g.color}2e` });
@@ -120,7 +128,11 @@ export function SweepBandChart(props: {
         legend: { show: false },
         cursor: { drag: { x: true, y: false } },
         scales: { x: { time: false } },
-        axes: [axis(props.xLabel), axis(props.yLabel)],
+        // MLflow steps are integers: no 0.5 ticks.
+        axes: [
+          { ...axis(props.xLabel), incrs: INTEGER_STEPS },
+          axis(props.yLabel)
+        ],
         series,
         bands
       },

@@ -6,7 +6,8 @@ import { Loadable } from './browserModel';
 import { OverlayChart } from '../charts/OverlayChart';
 import { ParallelCoordinates } from '../charts/svg/ParallelCoordinates';
 import { CheckLabel, MetricSelect } from './controls';
-import { bandByStep, groupTrials, lowerIsBetterByName } from './historyStats';
+import { bandByStep, groupTrials } from './historyStats';
+import { CompareStats } from './compareStats';
 import { SweepHistories } from './sweepHistories';
 import { IBandGroup, SweepBandChart } from './SweepBandChart';
 import { PALETTE } from '../charts/OverlayChart';
@@ -22,6 +23,8 @@ export function SweepView(props: {
   /** The chosen metric (the model's, so that it reads the trials' histories of it). */
   metric: string;
   histories: SweepHistories;
+  /** Each metric's direction (lower or higher is better). */
+  directions: Pick<CompareStats, 'lowerIsBetter' | 'setLowerIsBetter'>;
   trans: TranslationBundle;
   onMetric: (key: string) => void;
   onClose: () => void;
@@ -32,13 +35,11 @@ export function SweepView(props: {
     ...new Set(children.flatMap(r => r.data.metrics.map(m => m.key)))
   ].sort();
   const key = props.metric;
-  // Per metric: the user's choice, else a guess from the name (accuracy up, loss down).
-  const [directions, setDirections] = React.useState<Record<string, boolean>>(
-    {}
-  );
-  const lower = directions[key] ?? lowerIsBetterByName(key);
+  // Per metric, shared with the compare table: the user's choice, else a guess from the name
+  // (accuracy up, loss down).
+  const lower = props.directions.lowerIsBetter(key);
   const setLower = (value: boolean) =>
-    setDirections(d => ({ ...d, [key]: value }));
+    props.directions.setLowerIsBetter(key, value);
   const lines = React.useMemo(() => {
     const values = children.map(r => metricOf(r, key));
     const best = bestSoFar(values, lower);

@@ -466,8 +466,18 @@ export class RunsBrowserModel {
     ].sort();
     this.compareStats.request(
       runs,
-      keys.filter(k => k !== except),
+      keys.slice(0, this.compareStats.keyLimit).filter(k => k !== except),
       retry
+    );
+  }
+
+  /** Read the compare statistics of every metric, beyond the first `CompareStats.KEY_LIMIT`. */
+  readAllCompareStats(): void {
+    this.compareStats.readAllKeys();
+    this._requestStats(
+      this._compare?.kind === 'loading'
+        ? (this._compareKey ?? undefined)
+        : undefined
     );
   }
 

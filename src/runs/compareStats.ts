@@ -105,6 +105,20 @@ export class CompareStats {
   }
 
   /**
+   * How many metric keys (the first, in the table's order) have their histories read: with
+   * thousands of keys, reading every history of every run on open would flood the server.
+   */
+  get keyLimit(): number {
+    return this._keyLimit;
+  }
+
+  /** Read the histories of every metric key, whatever their number. */
+  readAllKeys(): void {
+    this._keyLimit = Infinity;
+    this._changed.emit();
+  }
+
+  /**
    * Whether lower is better for a metric: the user's choice, else guessed from its name.
    *
    * @param key - the metric key
@@ -211,6 +225,7 @@ export class CompareStats {
 
   /** Forget everything loaded and stop reading (another workspace or experiment). */
   clear(): void {
+    this._keyLimit = CompareStats.KEY_LIMIT;
     this._abort.abort();
     this._abort = new AbortController();
     this._queue = [];
@@ -275,6 +290,7 @@ export class CompareStats {
 
   private _api: () => IRunsApi;
   private _statistics: Statistic[] = ['last', 'best'];
+  private _keyLimit = CompareStats.KEY_LIMIT;
   private _directions = new Map<string, boolean>();
   private _cache = new Map<string, Loadable<IHistoryStats>>();
   private _queue: { id: string; runId: string; key: string }[] = [];
@@ -282,6 +298,11 @@ export class CompareStats {
   private _abort = new AbortController();
   private _timer: ReturnType<typeof setTimeout> | 0 = 0;
   private _changed = new Signal<this, void>(this);
+}
+
+export namespace CompareStats {
+  /** Metric keys whose histories are read without asking (× the compared runs). */
+  export const KEY_LIMIT = 100;
 }
 
 namespace Private {

@@ -339,6 +339,33 @@ describe('RunsBrowserModel', () => {
     model.dispose();
   });
 
+  it('compare reads the statistics of the first 100 metrics, the rest when asked', async () => {
+    const keys = Array.from(
+      { length: 102 },
+      (_, i) => `k${String(i).padStart(3, '0')}`
+    );
+    const wide = [
+      makeRun('a', { metrics: Object.fromEntries(keys.map(k => [k, 1])) })
+    ];
+    const api = fakeApi(wide);
+    const model = new RunsBrowserModel({ apiFor: () => api });
+    model.setWorkspace(workspace);
+    await flush();
+    await flush();
+    model.table.setSelection(['a']);
+    await model.openCompare('k000');
+    await wait(() => model.compareStats.progress(wide, keys).loading === 0);
+    const pages = () => api.calls.filter(c => c.startsWith('page'));
+    // k000 came with the chart; k001…k099 by page; k100 and k101 not yet.
+    expect(pages()).toHaveLength(99);
+    expect(model.compareStats.get(wide[0], 'k099')?.kind).toBe('ready');
+    expect(model.compareStats.get(wide[0], 'k100')).toBeUndefined();
+    model.readAllCompareStats();
+    await wait(() => model.compareStats.get(wide[0], 'k101')?.kind === 'ready');
+    expect(pages()).toHaveLength(101);
+    model.dispose();
+  });
+
   it("a sweep reads its trials' histories of the chosen metric for the band", async () => {
     const parent = makeRun('p');
     const kids = ['c1', 'c2'].map((id, i) =>
