@@ -153,7 +153,7 @@ export function SweepBandChart(props: {
   const trials = groups.reduce((n, g) => n + g.trials, 0);
   return (
     <figure
-      className="jp-mlflow-OverlayChart jp-mlflow-BandChart"
+      className="jp-mlflow-BandChart"
       data-trial-count={trials}
       data-step-count={data[0].length}
       data-group-count={groups.length}

@@ -263,9 +263,9 @@ test.describe('Run browser', () => {
       'data-series-count',
       '2'
     );
-    await expect(sweep.locator('.jp-mlflow-Legend')).toContainText(
-      'best so far'
-    );
+    await expect(
+      sweep.locator('.jp-mlflow-OverlayChart .jp-mlflow-Legend')
+    ).toContainText('best so far');
     await expect(sweep.locator('svg.jp-mlflow-Parallel')).toHaveAttribute(
       'data-line-count',
       String(CHILDREN)
