@@ -122,8 +122,13 @@ function BrowserView(props: {
       <CompareView
         runs={model.selectedRuns}
         series={model.compare}
+        stats={model.compareStats}
         trans={trans}
         onMetric={key => void model.openCompare(key)}
+        onStatistic={(statistic, shown) =>
+          model.setCompareStatistic(statistic, shown)
+        }
+        onReadAll={() => model.readAllCompareStats()}
         onBack={() => model.closeCompare()}
       />
     );
@@ -132,7 +137,11 @@ function BrowserView(props: {
       <SweepView
         parent={model.sweep.parent}
         state={model.sweep.state}
+        metric={model.sweepMetric}
+        histories={model.sweepHistories}
+        directions={model.compareStats}
         trans={trans}
+        onMetric={key => model.setSweepMetric(key)}
         onClose={() => model.closeSweep()}
       />
     );

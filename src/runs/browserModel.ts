@@ -10,6 +10,8 @@ import {
   loadSweepChildren
 } from './detailsModel';
 import { RunTableModel } from './tableModel';
+import { CompareStats, Statistic } from './compareStats';
+import { SweepHistories } from './sweepHistories';
 import { Loadable, settle } from '../ui/loadable';
 
 export type { Loadable } from '../ui/loadable';
@@ -59,8 +61,12 @@ export class RunsBrowserModel {
       search: o => api().searchRuns(o),
       pageSize: this._settings.pageSize
     });
+    this.compareStats = new CompareStats(api);
+    this.sweepHistories = new SweepHistories(api);
     this.experiments.changed.connect(this._emit, this);
     this.table.changed.connect(this._onTable, this);
+    this.compareStats.changed.connect(this._emit, this);
+    this.sweepHistories.changed.connect(this._emit, this);
     this._poll = new Poll({
       auto: false,
       factory: () => this.table.refresh(),
@@ -75,6 +81,12 @@ export class RunsBrowserModel {
 
   /** The runs of the chosen experiment. */
   readonly table: RunTableModel;
+
+  /** The compare table's statistics (best / min / max of whole histories) and their choice. */
+  readonly compareStats: CompareStats;
+
+  /** The sweep trials' histories of the chosen metric, for the mean and min–max band. */
+  readonly sweepHistories: SweepHistories;
 
   /** Emitted whenever anything the browser shows changes (the table has its own signal). */
   get changed(): ISignal<this, void> {
@@ -114,6 +126,8 @@ export class RunsBrowserModel {
     this._details = null;
     this._sweep = null;
     this._compare = null;
+    this.compareStats.clear();
+    this.sweepHistories.clear();
     this._view = 'runs';
     void this.table.setExperiments([]);
     this._emit();
@@ -200,6 +214,8 @@ export class RunsBrowserModel {
     this._details = null;
     this._sweep = null;
     this._compare = null;
+    this.compareStats.clear();
+    this.sweepHistories.clear();
     this._view = 'runs';
     this._autoColumns = !this._settings.metricColumns.length;
     this.table.setColumns(
@@ -322,12 +338,45 @@ export class RunsBrowserModel {
     if (this._sweep?.parent === parent) {
       this._sweep = { parent, state };
       this._emit();
+      this.setSweepMetric(this._sweepMetric);
     }
   }
 
   /** Close the sweep view. */
   closeSweep(): void {
     this._sweep = null;
+    this.sweepHistories.clear();
+    this._emit();
+  }
+
+  /**
+   * The sweep's chosen metric: the one chosen last when the trials have it, else their first.
+   */
+  get sweepMetric(): string {
+    const state = this._sweep?.state;
+    const keys = new Set(
+      state?.kind === 'ready'
+        ? state.value.flatMap(r => r.data.metrics.map(m => m.key))
+        : []
+    );
+    return keys.has(this._sweepMetric)
+      ? this._sweepMetric
+      : ([...keys].sort()[0] ?? '');
+  }
+
+  /**
+   * Choose the sweep's metric; the trials' histories of it are read for the band chart.
+   *
+   * @param key - the metric key
+   */
+  setSweepMetric(key: string): void {
+    if (key) {
+      this._sweepMetric = key;
+    }
+    const state = this._sweep?.state;
+    if (state?.kind === 'ready') {
+      this.sweepHistories.show(state.value, this.sweepMetric);
+    }
     this._emit();
   }
 
@@ -367,23 +416,69 @@ export class RunsBrowserModel {
     }
     this._compare = { kind: 'loading' };
     this._emit();
+    // The chart's metric is read once, for the chart; the table's statistics of it come from
+    // that read (below). Every other metric's statistics start now.
+    this._requestStats(key, true);
     const api = this._requireApi();
     try {
       const series = await Promise.all(
-        runs.map(async run => ({
-          run,
-          points: (
-            await api.getFullMetricHistory(run.info.run_id, key, {
-              maxPoints: 10_000
-            })
-          ).metrics
-        }))
+        runs.map(async run => {
+          const history = await api.getFullMetricHistory(run.info.run_id, key, {
+            maxPoints: 10_000
+          });
+          this.compareStats.seed(run, key, history.metrics, history.truncated);
+          return { run, points: history.metrics };
+        })
       );
       this._compare = { kind: 'ready', value: { metricKey: key, series } };
     } catch (error) {
       this._compare = { kind: 'error', message: (error as Error).message };
     }
+    // Histories longer than the chart reads (or that failed) are read for the table in full.
+    this._requestStats();
     this._emit();
+  }
+
+  /**
+   * Show or hide a statistic column of the compare table (last, best, min, max).
+   *
+   * @param statistic - the statistic
+   * @param shown - whether it is shown
+   */
+  setCompareStatistic(statistic: Statistic, shown: boolean): void {
+    this.compareStats.setShown(statistic, shown);
+    this._requestStats();
+  }
+
+  /**
+   * Read the history statistics of the compared runs' metrics that the table lacks.
+   *
+   * @param except - a metric read by the chart meanwhile
+   * @param retry - read again those that failed (the user opened compare again)
+   */
+  private _requestStats(except?: string, retry = false): void {
+    if (this._view !== 'compare' || !this.compareStats.needsHistories) {
+      return;
+    }
+    const runs = this.selectedRuns;
+    const keys = [
+      ...new Set(runs.flatMap(r => r.data.metrics.map(m => m.key)))
+    ].sort();
+    this.compareStats.request(
+      runs,
+      keys.slice(0, this.compareStats.keyLimit).filter(k => k !== except),
+      retry
+    );
+  }
+
+  /** Read the compare statistics of every metric, beyond the first `CompareStats.KEY_LIMIT`. */
+  readAllCompareStats(): void {
+    this.compareStats.readAllKeys();
+    this._requestStats(
+      this._compare?.kind === 'loading'
+        ? (this._compareKey ?? undefined)
+        : undefined
+    );
   }
 
   /** Back from compare to the run table. */
@@ -432,6 +527,8 @@ export class RunsBrowserModel {
     }
     this._isDisposed = true;
     this._poll.dispose();
+    this.compareStats.dispose();
+    this.sweepHistories.dispose();
     this.table.dispose();
     this.experiments.dispose();
     Signal.clearData(this);
@@ -500,6 +597,13 @@ export class RunsBrowserModel {
     const ids = this.table.selection.join(',');
     if (this._view === 'compare' && ids !== this._comparedIds) {
       void this.openCompare();
+    } else if (this._view === 'compare') {
+      // A refreshed running run has newer values: its statistics are read again.
+      this._requestStats(
+        this._compare?.kind === 'loading'
+          ? (this._compareKey ?? undefined)
+          : undefined
+      );
     }
     if (this._autoColumns && this.table.runs.length) {
       const metrics = new Set<string>();
@@ -541,6 +645,7 @@ export class RunsBrowserModel {
   private _sparklines = new Map<string, number[]>();
   private _compare: Loadable<ICompareSeries> | null = null;
   private _compareKey: string | null = null;
+  private _sweepMetric = '';
   private _comparedIds = '';
   private _view: 'runs' | 'compare' = 'runs';
   private _autoColumns = true;

@@ -4,6 +4,7 @@
  */
 import { IRun } from '../api/mlflowTypes';
 import { PARENT_TAG } from './columns';
+import { Statistic } from './historyStats';
 
 /** One line of the diff table: a key and its value in each compared run. */
 export interface IDiffRow {
@@ -11,21 +12,46 @@ export interface IDiffRow {
   key: string;
   /** One entry per run, in the runs' order; `undefined` where the run has no such key. */
   values: (string | number | undefined)[];
-  /** Whether the runs do not all have the same value (a missing value counts as different). */
+  /**
+   * Metric rows: per history statistic shown (best, min, max), one entry per run; `undefined`
+   * where not (yet) known.
+   */
+  stats?: Partial<Record<HistoryStatistic, (number | undefined)[]>>;
+  /**
+   * Whether the runs do not all have the same value in a shown column (a missing value counts
+   * as different).
+   */
   differs: boolean;
+}
+
+/** The statistics read from whole histories (`last` is MLflow's latest value). */
+export type HistoryStatistic = Exclude<Statistic, 'last'>;
+
+/** Options of `diffRuns`. */
+export interface IDiffOptions {
+  /** Drop rows whose shown values are all equal. */
+  onlyDifferences?: boolean;
+  /** The metric columns shown (default: last only). */
+  statistics?: readonly Statistic[];
+  /** A run's best / min / max of a metric, undefined while unknown. */
+  statOf?: (
+    run: IRun,
+    key: string,
+    statistic: HistoryStatistic
+  ) => number | undefined;
 }
 
 /**
  * Build the params/metrics diff of some runs: every param and latest-metric key any of them has,
- * params first, each group sorted by key.
+ * params first, each group sorted by key. Metric rows carry the history statistics asked for,
+ * and differ when any shown statistic differs.
  *
  * @param runs - the runs to compare
- * @param options - `onlyDifferences` drops rows whose values are all equal
+ * @param options - only differences, the statistics shown and where they come from
  */
-export function diffRuns(
-  runs: IRun[],
-  options: { onlyDifferences?: boolean } = {}
-): IDiffRow[] {
+export function diffRuns(runs: IRun[], options: IDiffOptions = {}): IDiffRow[] {
+  const shown = options.statistics ?? ['last'];
+  const extra = shown.filter((s): s is HistoryStatistic => s !== 'last');
   const rows: IDiffRow[] = [];
   for (const kind of ['param', 'metric'] as const) {
     const keys = new Set<string>();
@@ -40,9 +66,24 @@ export function diffRuns(
     });
     for (const key of [...keys].sort()) {
       const values = maps.map(m => m.get(key));
-      const differs = values.some(v => !sameValue(v, values[0]));
-      if (differs || !options.onlyDifferences) {
-        rows.push({ kind, key, values, differs });
+      const row: IDiffRow = { kind, key, values, differs: false };
+      const columns: (string | number | undefined)[][] = [];
+      if (kind === 'param' || shown.includes('last')) {
+        columns.push(values);
+      }
+      if (kind === 'metric' && extra.length) {
+        row.stats = {};
+        for (const statistic of extra) {
+          const column = runs.map((run, i) =>
+            maps[i].has(key) ? options.statOf?.(run, key, statistic) : undefined
+          );
+          row.stats[statistic] = column;
+          columns.push(column);
+        }
+      }
+      row.differs = columns.some(c => c.some(v => !sameValue(v, c[0])));
+      if (row.differs || !options.onlyDifferences) {
+        rows.push(row);
       }
     }
   }

@@ -7,6 +7,8 @@ import {
   ILoggedModel,
   IListArtifactsResponse,
   IMetricHistory,
+  IMetricHistoryResponse,
+  IPageOptions,
   IRun,
   ISearchLoggedModelsOptions,
   ISearchLoggedModelsResponse,
@@ -34,6 +36,12 @@ export interface IRunsApi extends IExperimentsApi {
     metricKey: string,
     options?: IFullHistoryOptions
   ): Promise<IMetricHistory>;
+  /** One page of a history: the compare statistics fold pages without keeping them. */
+  getMetricHistory(
+    runId: string,
+    metricKey: string,
+    options?: IPageOptions
+  ): Promise<IMetricHistoryResponse>;
 }
 
 /** A model a run logged: an MLflow 3 LoggedModel, or an MLmodel folder of a 2.x run. */

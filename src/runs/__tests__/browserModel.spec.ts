@@ -1,4 +1,4 @@
-import { IExperiment, IRun } from '../../api/mlflowTypes';
+import { IExperiment, IMetric, IRun } from '../../api/mlflowTypes';
 import { ApiError } from '../../api/request';
 import { IWorkspace } from '../../api/types';
 import { RunsBrowserModel } from '../browserModel';
@@ -9,9 +9,31 @@ import { workspace as makeWorkspace } from '../../__tests__/fixtures';
 
 function fakeApi(
   runs: IRun[],
-  options: { mlflow2?: boolean; artifacts?: Record<string, string[]> } = {}
+  options: {
+    mlflow2?: boolean;
+    artifacts?: Record<string, string[]>;
+    /** Histories by `run/key`; else steps 0..2 with values 10, 9, 8. Values 'fail' throw. */
+    histories?: Record<string, IMetric[] | 'fail'>;
+    /** Points the chart's full read keeps before it reports truncation. */
+    fullCap?: number;
+  } = {}
 ): IRunsApi & { calls: string[] } {
   const calls: string[] = [];
+  const history = (runId: string, key: string): IMetric[] => {
+    const given = options.histories?.[`${runId}/${key}`];
+    if (given === 'fail') {
+      throw new ApiError(500, 'history broke', 'INTERNAL_ERROR');
+    }
+    return (
+      given ??
+      [2, 1, 0].map(step => ({
+        key,
+        value: 10 - step,
+        timestamp: step,
+        step
+      }))
+    );
+  };
   const experiments: IExperiment[] = [
     {
       experiment_id: '0',
@@ -74,14 +96,18 @@ function fakeApi(
     }),
     getFullMetricHistory: async (runId, key) => {
       calls.push(`history ${runId} ${key}`);
+      const all = history(runId, key);
+      const cap = options.fullCap ?? Infinity;
+      return { metrics: all.slice(0, cap), truncated: all.length > cap };
+    },
+    getMetricHistory: async (runId, key, page = {}) => {
+      calls.push(`page ${runId} ${key} ${page.pageToken ?? ''}`);
+      const all = history(runId, key);
+      const from = Number(page.pageToken ?? 0);
+      const to = from + (page.maxResults ?? all.length);
       return {
-        metrics: [2, 1, 0].map(step => ({
-          key,
-          value: 10 - step,
-          timestamp: step,
-          step
-        })),
-        truncated: false
+        metrics: all.slice(from, to),
+        next_page_token: to < all.length ? String(to) : undefined
       };
     }
   };
@@ -94,6 +120,14 @@ const workspace: IWorkspace = makeWorkspace('team', 'mlflow', {
 });
 
 const flush = () => new Promise(resolve => setTimeout(resolve, 0));
+
+/** Wait (a few timer turns at most) until the condition holds. */
+async function wait(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 50 && !condition(); i++) {
+    await new Promise(resolve => setTimeout(resolve, 5));
+  }
+  expect(condition()).toBe(true);
+}
 
 describe('run details', () => {
   const run = makeRun('r1', {
@@ -205,6 +239,169 @@ describe('RunsBrowserModel', () => {
     expect(
       again?.kind === 'ready' && again.value.series.map(s => s.run.info.run_id)
     ).toEqual(['b']);
+    model.dispose();
+  });
+
+  it('compare reads each history once: the chart metric from the chart, the others by page', async () => {
+    const two = [
+      makeRun('a', { metrics: { loss: 1, acc: 0.5 } }),
+      makeRun('b', { metrics: { loss: 2, acc: 0.6 } })
+    ];
+    const point = (step: number, value: number) => ({
+      key: 'acc',
+      value,
+      timestamp: step,
+      step
+    });
+    const api = fakeApi(two, {
+      histories: {
+        // A spike between NaN and Inf.
+        'a/acc': [
+          point(0, 0.1),
+          point(1, NaN),
+          point(2, 0.9),
+          point(3, Infinity),
+          point(4, 0.5)
+        ],
+        'b/acc': 'fail'
+      }
+    });
+    const model = new RunsBrowserModel({ apiFor: () => api });
+    model.setWorkspace(workspace);
+    await flush();
+    await flush();
+    model.table.setSelection(['a', 'b']);
+    await model.openCompare('loss');
+    await wait(
+      () => model.compareStats.progress(two, ['acc', 'loss']).loading === 0
+    );
+    // loss is the chart's: read once in full, never by page for the table.
+    expect(api.calls.filter(c => c.includes(' loss'))).toEqual([
+      'history a loss',
+      'history b loss'
+    ]);
+    const [a, b] = two;
+    const loss = model.compareStats.get(a, 'loss');
+    expect(loss?.kind === 'ready' && [loss.value.min, loss.value.max]).toEqual([
+      8, 10
+    ]);
+    const acc = model.compareStats.get(a, 'acc');
+    expect(acc?.kind === 'ready' && acc.value).toMatchObject({
+      count: 5,
+      skipped: 2,
+      min: 0.1,
+      minStep: 0,
+      max: 0.9,
+      maxStep: 2
+    });
+    // b's acc failed; the rest is there and the failure is counted.
+    expect(model.compareStats.get(b, 'acc')?.kind).toBe('error');
+    expect(model.compareStats.progress(two, ['acc', 'loss'])).toEqual({
+      loading: 0,
+      failed: 1,
+      message: 'history broke'
+    });
+    model.dispose();
+  });
+
+  it('compare reads in full a chart history that the chart cut short', async () => {
+    const api = fakeApi(runs, { fullCap: 2 });
+    const model = new RunsBrowserModel({ apiFor: () => api });
+    model.setWorkspace(workspace);
+    await flush();
+    await flush();
+    model.table.setSelection(['a']);
+    await model.openCompare('loss');
+    await wait(() => model.compareStats.progress(runs, ['loss']).loading === 0);
+    expect(api.calls.filter(c => c.startsWith('page a loss'))).toHaveLength(1);
+    const loss = model.compareStats.get(runs[0], 'loss');
+    expect(loss?.kind === 'ready' && loss.value.min).toBe(8);
+    model.dispose();
+  });
+
+  it('compare reads no history for the table when only last is shown', async () => {
+    const api = fakeApi(runs);
+    const model = new RunsBrowserModel({ apiFor: () => api });
+    model.setWorkspace(workspace);
+    await flush();
+    await flush();
+    model.setCompareStatistic('best', false);
+    expect(model.compareStats.statistics).toEqual(['last']);
+    // The last one shown stays.
+    model.setCompareStatistic('last', false);
+    expect(model.compareStats.statistics).toEqual(['last']);
+    model.table.setSelection(['a', 'b']);
+    await model.openCompare('loss');
+    await flush();
+    expect(api.calls.filter(c => c.startsWith('page'))).toEqual([]);
+    model.setCompareStatistic('max', true);
+    expect(model.compareStats.statistics).toEqual(['last', 'max']);
+    model.dispose();
+  });
+
+  it('compare reads the statistics of the first 100 metrics, the rest when asked', async () => {
+    const keys = Array.from(
+      { length: 102 },
+      (_, i) => `k${String(i).padStart(3, '0')}`
+    );
+    const wide = [
+      makeRun('a', { metrics: Object.fromEntries(keys.map(k => [k, 1])) })
+    ];
+    const api = fakeApi(wide);
+    const model = new RunsBrowserModel({ apiFor: () => api });
+    model.setWorkspace(workspace);
+    await flush();
+    await flush();
+    model.table.setSelection(['a']);
+    await model.openCompare('k000');
+    await wait(() => model.compareStats.progress(wide, keys).loading === 0);
+    const pages = () => api.calls.filter(c => c.startsWith('page'));
+    // k000 came with the chart; k001…k099 by page; k100 and k101 not yet.
+    expect(pages()).toHaveLength(99);
+    expect(model.compareStats.get(wide[0], 'k099')?.kind).toBe('ready');
+    expect(model.compareStats.get(wide[0], 'k100')).toBeUndefined();
+    model.readAllCompareStats();
+    await wait(() => model.compareStats.get(wide[0], 'k101')?.kind === 'ready');
+    expect(pages()).toHaveLength(101);
+    model.dispose();
+  });
+
+  it("a sweep reads its trials' histories of the chosen metric for the band", async () => {
+    const parent = makeRun('p');
+    const kids = ['c1', 'c2'].map((id, i) =>
+      makeRun(id, {
+        metrics: { loss: 1, acc: 1 },
+        params: { lr: String(i) },
+        tags: { 'mlflow.parentRunId': 'p' },
+        start: i
+      })
+    );
+    const api = fakeApi([parent, ...kids], { histories: { 'c2/acc': 'fail' } });
+    const model = new RunsBrowserModel({ apiFor: () => api });
+    model.setWorkspace(workspace);
+    await flush();
+    await flush();
+    await model.showSweep(parent);
+    expect(model.sweepMetric).toBe('acc');
+    await wait(() => model.sweepHistories.state?.kind === 'ready');
+    const state = model.sweepHistories.state;
+    expect(state?.kind === 'ready' && state.value).toMatchObject({
+      key: 'acc',
+      failed: 1,
+      message: 'history broke'
+    });
+    expect(
+      state?.kind === 'ready' && state.value.trials.map(t => t.run.info.run_id)
+    ).toEqual(['c1']);
+    model.setSweepMetric('loss');
+    await wait(() => model.sweepHistories.state?.kind === 'ready');
+    const loss = model.sweepHistories.state;
+    expect(loss?.kind === 'ready' && loss.value.trials[1].values).toEqual({
+      steps: [0, 1, 2],
+      values: [10, 9, 8]
+    });
+    model.closeSweep();
+    expect(model.sweepHistories.state).toBeNull();
     model.dispose();
   });
 

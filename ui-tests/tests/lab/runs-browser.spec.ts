@@ -21,9 +21,13 @@ async function call(
   return response.json();
 }
 
+/** The loss history of a run whose latest loss is `loss`: a dip at step 1, a spike at step 2. */
+const LOSS_SHAPE = [2, 0.5, 4, 1];
+
 /**
  * Seed the tests' own MLflow server through its REST API. Run i of the top level has model
- * ridge (even i) or lasso (odd i), lr = i, and a loss series of 4 steps ending at 1 / (i + 2).
+ * ridge (even i) or lasso (odd i), lr = i, and a loss series of 4 steps ending at 1 / (i + 2)
+ * (`LOSS_SHAPE` times that, and a NaN logged at step 1 that statistics skip).
  * The table is virtualised: rows far below the fold are not in the DOM, so counts are read
  * from the grid's aria-rowcount (rows + header).
  */
@@ -47,12 +51,16 @@ async function seed(request: APIRequestContext, name: string) {
     await call(request, 'runs/log-batch', {
       run_id: id,
       params: Object.entries(params).map(([key, value]) => ({ key, value })),
-      metrics: [0, 1, 2, 3].map(step => ({
-        key: 'loss',
-        value: loss * (4 - step),
-        timestamp: start + i * 1000 + step,
-        step
-      }))
+      metrics: [
+        ...LOSS_SHAPE.map((factor, step) => ({
+          key: 'loss',
+          value: loss * factor,
+          timestamp: start + i * 1000 + step,
+          step
+        })),
+        // Before step 1's value: the latest value at step 1 stays a number.
+        { key: 'loss', value: 'NaN', timestamp: start + i * 1000, step: 1 }
+      ]
     });
     await call(request, 'runs/update', {
       run_id: id,
@@ -198,6 +206,42 @@ test.describe('Run browser', () => {
         diff.and(view.locator(`[data-key="${key}"]`))
       ).toHaveAttribute('data-differs', differs);
     }
+    // Best (lower is better for a loss) and, chosen with the keyboard, min and max: exact, from
+    // every point of each history, the NaN skipped; last is the latest value.
+    const toggles = view.getByRole('group', { name: 'Metric columns' });
+    await toggles.getByRole('button', { name: 'min' }).focus();
+    await page.keyboard.press('Space');
+    await toggles.getByRole('button', { name: 'max' }).click();
+    await expect(view.locator('.jp-mlflow-DiffTable')).toHaveAttribute(
+      'data-statistics',
+      'last best min max'
+    );
+    const names = await view
+      .locator('th.jp-mlflow-DiffTable-run')
+      .allTextContents();
+    const latest = names.map(n => 1 / (Number(n.slice(4)) + 2));
+    const lossRow = view.locator('[data-key="metric:loss"]');
+    for (const [statistic, factor] of [
+      ['last', 1],
+      ['best', 0.5],
+      ['min', 0.5],
+      ['max', 4]
+    ] as const) {
+      const cells = lossRow.locator(`td[data-statistic="${statistic}"]`);
+      await expect(cells).toHaveCount(5);
+      await expect
+        .poll(() => cells.evaluateAll(tds => tds.map(td => td.dataset.value)))
+        .toEqual(latest.map(l => String(l * factor)));
+    }
+    await expect(
+      lossRow.locator('td[data-statistic="max"]').first()
+    ).toHaveAttribute('title', /at step 2, of 5 points \(1 NaN\/Inf skipped\)/);
+    const compareAxe = await new AxeBuilder({ page })
+      .include('.jp-mlflow-Compare')
+      .analyze();
+    expect(
+      compareAxe.violations.map(v => `${v.id}: ${v.nodes.length}`)
+    ).toEqual([]);
     await view.getByRole('checkbox', { name: 'Only differences' }).check();
     await expect(diff).toHaveCount(2);
     await browser.screenshot({ path: path.join(DOCS, 'runs-compare.png') });
@@ -219,12 +263,31 @@ test.describe('Run browser', () => {
       'data-series-count',
       '2'
     );
-    await expect(sweep.locator('.jp-mlflow-Legend')).toContainText(
-      'best so far'
-    );
+    await expect(
+      sweep.locator('.jp-mlflow-OverlayChart .jp-mlflow-Legend')
+    ).toContainText('best so far');
     await expect(sweep.locator('svg.jp-mlflow-Parallel')).toHaveAttribute(
       'data-line-count',
       String(CHILDREN)
+    );
+    // The trials' histories: a mean over a min–max band by step, then one band per lr.
+    const band = sweep.locator('.jp-mlflow-BandChart');
+    await expect(band).toHaveAttribute('data-trial-count', String(CHILDREN), {
+      timeout: 60_000
+    });
+    await expect(band).toHaveAttribute('data-step-count', '4');
+    await expect(band.locator('canvas')).toHaveCount(1);
+    // Trial c ends at 1 / (c + 3): at step 3, min 1/8 and max 1/3.
+    await expect(band.locator('.jp-mlflow-Legend')).toContainText(
+      'loss (6 trials): at step 3 mean 0.202976, min 0.125, max 0.333333'
+    );
+    await sweep.screenshot({
+      path: test.info().outputPath('runs-sweep-band.png')
+    });
+    await sweep.getByLabel('Group by').selectOption('lr');
+    await expect(band).toHaveAttribute('data-group-count', String(CHILDREN));
+    await expect(band.locator('.jp-mlflow-Legend-item').first()).toContainText(
+      'lr = 0 (1 trial): at step 3 mean 0.333333'
     );
 
     // After a reload the layout restorer brings the browser back (not the launcher, which
