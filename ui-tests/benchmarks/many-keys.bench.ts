@@ -97,6 +97,8 @@ test('many keys: open, scroll, memory, beside MLflow’s run page', async ({
       );
     }
   }, runIds);
+  // (A chart draws only while on screen.)
+  await page.locator(first).scrollIntoViewIfNeeded();
   await expect(page.locator(first)).toHaveAttribute(
     'data-point-count',
     String(3 * RUNS),
