@@ -54,8 +54,16 @@ export class LiveMetricsView extends Panel {
     });
     this._charts.wantedChanged.connect((_, keys) => {
       this._session?.setWantedKeys(keys);
-      // New cards are fed in the next render.
-      this._render();
+      // Feed the new cards now (a fling scrolls through dozens of them: nothing else redraws).
+      const session = this._session;
+      if (session) {
+        const runs = session.runs();
+        this._renderCharts(
+          session,
+          runs,
+          RUN_COLORS.assign(runs.map(r => r.runId))
+        );
+      }
     });
     this.addWidget(this._header);
     this.addWidget(this._message);
@@ -177,12 +185,8 @@ export class LiveMetricsView extends Panel {
     const session = this._session;
     const runs = session?.runs() ?? [];
     const runIds = runs.map(r => r.runId);
-    // The key list changes only with the store (or the runs shown).
-    const version = `${session?.store.version}\u0001${runIds.join(',')}`;
-    if (version !== this._keysVersion) {
-      this._keysVersion = version;
-      this._keys = session ? session.store.keys(runIds) : [];
-    }
+    // The same array until a run gains a key.
+    this._keys = session ? session.keys(runIds) : [];
     const keys = this._keys;
     this._search.hidden =
       keys.length <= this.searchThreshold && !session?.choices.filter;
@@ -427,7 +431,6 @@ export class LiveMetricsView extends Panel {
   private _keys: string[] = [];
   private _legendSignature = '';
   private _legendOf: LiveSession | null = null;
-  private _keysVersion = '';
   private _search = document.createElement('input');
   private _notebookLabel = document.createElement('span');
 }

@@ -59,11 +59,16 @@ export class ChartGrid extends Panel {
    * @param choices - the notebook's view choices (filter, collapsed sections)
    */
   setKeys(keys: readonly string[], choices: ViewChoices): void {
-    const signature = `${keys.length}\u0001${keys.join('\u0000')}`;
-    const keysChanged = signature !== this._signature;
-    if (keysChanged) {
-      this._signature = signature;
-      this._sync(keys);
+    // The session hands out the same array until a key is added: compare it first.
+    let keysChanged = false;
+    if (keys !== this._keysSeen) {
+      this._keysSeen = keys;
+      const signature = `${keys.length}\u0001${keys.join('\u0000')}`;
+      keysChanged = signature !== this._signature;
+      if (keysChanged) {
+        this._signature = signature;
+        this._sync(keys);
+      }
     }
     const filter = choices.filter.trim();
     const view = `${filter}\u0001${choices.toJSON().collapsed.join('\u0000')}`;
@@ -128,6 +133,7 @@ export class ChartGrid extends Panel {
     this._slots.clear();
     this._cards.clear();
     this._signature = '';
+    this._keysSeen = null;
     this._viewSignature = '';
     this._zoom = null;
   }
@@ -338,6 +344,7 @@ export class ChartGrid extends Panel {
   private _lastZoom = new WeakMap<MetricChart, [number, number] | null>();
   private _zoom: { kind: string; range: [number, number] } | null = null;
   private _signature = '';
+  private _keysSeen: readonly string[] | null = null;
   private _viewSignature = '';
   private _wantedChanged = new Signal<this, ReadonlySet<string> | null>(this);
 }

@@ -167,6 +167,7 @@ export class LiveSession implements IDisposable {
       if (!entry.fromNotebook) {
         this._runs.delete(runId);
         this.store.clear(runId);
+        this._keysVersion++;
       }
       this._emitChanged();
     }
@@ -187,6 +188,21 @@ export class LiveSession implements IDisposable {
       };
     }
     this._emitChanged();
+  }
+
+  /**
+   * Every metric key of these runs, sorted: the same array until a run gains a key (points
+   * arrive many times a second; with thousands of keys, listing and sorting them each time was
+   * most of a frame).
+   *
+   * @param runIds - the runs shown
+   */
+  keys(runIds: readonly string[]): string[] {
+    const signature = `${this._keysVersion}\u0001${runIds.join(',')}`;
+    if (signature !== this._keysCache.signature) {
+      this._keysCache = { signature, keys: this.store.keys(runIds) };
+    }
+    return this._keysCache.keys;
   }
 
   /**
@@ -244,7 +260,7 @@ export class LiveSession implements IDisposable {
       group.push(point);
     }
     for (const group of groups.values()) {
-      this.store.add(group[0].runId, group[0].key, group);
+      this._addPoints(group[0].runId, group[0].key, group);
     }
     for (const run of message.runs) {
       const entry = this._entry(run.runId);
@@ -286,7 +302,7 @@ export class LiveSession implements IDisposable {
       const known = this.runs().filter(
         entry =>
           this._keys.has(entry.runId) ||
-          this.store.keys([entry.runId]).length > 0
+          this.store.runIds().includes(entry.runId)
       );
       await Promise.all(
         known.map(entry => this._readHistories(client, entry, signal))
@@ -320,19 +336,26 @@ export class LiveSession implements IDisposable {
     }
   }
 
-  /** Status and keys of shown runs that the search did not cover and that may still change. */
+  /**
+   * Status and keys of shown runs that the search did not cover and that may still change,
+   * a few runs at a time (twenty pinned runs with thousands of keys each took seconds one by one).
+   */
   private async _readRuns(
     client: MlflowClient,
     signal: AbortSignal
   ): Promise<void> {
-    for (const entry of this.runs()) {
-      if (this._seen.has(entry.runId) && Private.isTerminal(entry.status)) {
-        continue;
-      }
-      if (this._searched.has(entry.runId)) {
-        continue;
-      }
-      this._update(await client.getRun(entry.runId, { signal }));
+    const due = this.runs().filter(
+      entry =>
+        !(this._seen.has(entry.runId) && Private.isTerminal(entry.status)) &&
+        !this._searched.has(entry.runId)
+    );
+    for (let i = 0; i < due.length; i += RUNS_PER_READ) {
+      const read = await Promise.all(
+        due
+          .slice(i, i + RUNS_PER_READ)
+          .map(entry => client.getRun(entry.runId, { signal }))
+      );
+      read.forEach(run => this._update(run));
     }
     this._searched.clear();
   }
@@ -348,9 +371,18 @@ export class LiveSession implements IDisposable {
   ): Promise<void> {
     const runId = entry.runId;
     const wanted = this._wanted;
-    const keys = Array.from(
-      new Set([...(this._keys.get(runId) ?? []), ...this.store.keys([runId])])
-    ).filter(key => !wanted || wanted.has(key));
+    // The run's keys are in the store (its latest values, or pushed points). With wanted keys,
+    // look those up rather than list thousands.
+    const keys = wanted
+      ? Array.from(wanted).filter(
+          key => this.store.points(runId, key).length > 0
+        )
+      : Array.from(
+          new Set([
+            ...(this._keys.get(runId) ?? []),
+            ...this.store.keys([runId])
+          ])
+        );
     for (let i = 0; i < keys.length; i += KEYS_PER_READ) {
       const added = await this._history.read(
         client,
@@ -410,7 +442,7 @@ export class LiveSession implements IDisposable {
     // its history is still being read (thousands of keys take many requests). The store merges
     // exact duplicates, so the history's own copy of this point adds nothing.
     for (const m of run.data.metrics) {
-      this.store.add(entry.runId, m.key, [
+      this._addPoints(entry.runId, m.key, [
         {
           step: m.step,
           timestamp: m.timestamp,
@@ -422,6 +454,18 @@ export class LiveSession implements IDisposable {
     this._searched.add(entry.runId);
     this._emitChanged();
     return entry;
+  }
+
+  /** Add points to the store, noting when a run gains a key. */
+  private _addPoints(
+    runId: string,
+    key: string,
+    points: Parameters<MetricStore['add']>[2]
+  ): void {
+    if (this.store.points(runId, key).length === 0) {
+      this._keysVersion++;
+    }
+    this.store.add(runId, key, points);
   }
 
   private _entry(runId: string): IRunEntry {
@@ -474,6 +518,11 @@ export class LiveSession implements IDisposable {
   private _client: MlflowClient | null = null;
   private _runs = new Map<string, IRunEntry>();
   private _keys = new Map<string, string[]>();
+  private _keysVersion = 0;
+  private _keysCache: { signature: string; keys: string[] } = {
+    signature: '',
+    keys: []
+  };
   private _history: HistoryReader;
   private _wanted: Set<string> | null = null;
   private _readingWanted = false;
@@ -505,6 +554,9 @@ export namespace LiveSession {
 
 /** Histories read at once per run (a browser opens six connections per host anyway). */
 const KEYS_PER_READ = 6;
+
+/** Runs read at once (`runs/get`). */
+const RUNS_PER_READ = 4;
 
 namespace Private {
   export function isTerminal(status: string): boolean {
