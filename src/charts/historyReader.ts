@@ -7,6 +7,12 @@ import { decodeMetricValue, MetricStore } from './series';
  * starts there next time (MLflow appends to a history, so earlier pages do not change; the
  * re-read page's known points are deduplicated by the store). A history of a run that had ended
  * before it was read to its last page is complete and never read again.
+ *
+ * A history read for the first time is loaded progressively: it is marked loading in the store
+ * until its last page is in, and each page goes into the store as it arrives (the store's
+ * `progress` lets its chart draw the overview growing). Pages are read one after the other:
+ * MLflow's page token is the previous page's offset, and the server sorts the whole history for
+ * each page, so pages asked for at once would not come faster (benchmarks/chart_1m.py).
  */
 export class HistoryReader {
   /**
@@ -32,36 +38,52 @@ export class HistoryReader {
     options: HistoryReader.IReadOptions
   ): Promise<number> {
     let added = 0;
+    const store = this._store;
     const readKey = async (key: string) => {
       const id = `${runId}\u0000${key}`;
       if (this._complete.has(id)) {
         return;
       }
+      // The first read of a history: the card shows its progress until the last page.
+      const first = !this._loaded.has(id);
+      if (first) {
+        store.setLoading(runId, key, true);
+      }
       let token = this._cursors.get(id);
-      for (let page = 0; page < MAX_PAGES_PER_READ; page++) {
-        const reply = await client.getMetricHistory(runId, key, {
-          maxResults: options.pageSize,
-          pageToken: token,
-          signal: options.signal
-        });
-        added += this._store.add(
-          runId,
-          key,
-          reply.metrics.map(m => ({
-            step: m.step,
-            timestamp: m.timestamp,
-            value: decodeMetricValue(m.value)
-          }))
-        );
-        if (!reply.next_page_token || reply.next_page_token === token) {
-          // The last page, partly filled: read it again from its start next time.
-          if (options.ended) {
-            this._complete.add(id);
+      try {
+        for (let page = 0; page < MAX_PAGES_PER_READ; page++) {
+          const reply = await client.getMetricHistory(runId, key, {
+            maxResults: options.pageSize,
+            pageToken: token,
+            signal: options.signal
+          });
+          const metrics = reply.metrics;
+          added += store.add(
+            runId,
+            key,
+            metrics.map(m => ({
+              step: m.step,
+              timestamp: m.timestamp,
+              value: decodeMetricValue(m.value)
+            }))
+          );
+          if (!reply.next_page_token || reply.next_page_token === token) {
+            // The last page, partly filled: read it again from its start next time.
+            this._loaded.add(id);
+            if (options.ended) {
+              this._complete.add(id);
+            }
+            return;
           }
-          return;
+          token = reply.next_page_token;
+          this._cursors.set(id, token);
         }
-        token = reply.next_page_token;
-        this._cursors.set(id, token);
+      } finally {
+        // Done, failed or cancelled: not loading any more (a failed read starts again at its
+        // cursor on the next poll, and says so again).
+        if (first) {
+          store.setLoading(runId, key, false);
+        }
       }
     };
     await Promise.all(Array.from(keys, readKey));
@@ -72,11 +94,14 @@ export class HistoryReader {
   reset(): void {
     this._cursors.clear();
     this._complete.clear();
+    this._loaded.clear();
   }
 
   private _store: MetricStore;
   private _cursors = new Map<string, string>();
   private _complete = new Set<string>();
+  /** Histories read to their last page at least once. */
+  private _loaded = new Set<string>();
 }
 
 export namespace HistoryReader {
@@ -90,5 +115,8 @@ export namespace HistoryReader {
   }
 }
 
-/** Pages of one history read at a time (the rest on the next read). */
-const MAX_PAGES_PER_READ = 20;
+/**
+ * Pages of one history read at a time (the rest on the next read): enough for a history at the
+ * store's default cap in pages of the default size, so that it loads in one go.
+ */
+const MAX_PAGES_PER_READ = 200;
