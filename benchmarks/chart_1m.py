@@ -38,9 +38,8 @@ def call(url: str, path: str, body: dict | None = None, query: str = "") -> tupl
     """One MLflow REST call; returns the JSON reply and its size in bytes."""
     full = f"{url}/api/2.0/mlflow/{path}{'?' + query if query else ''}"
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(
-        full, data=data, headers={"Content-Type": "application/json"} if data else {}
-    )
+    headers = {"Content-Type": "application/json"} if data else {}
+    request = urllib.request.Request(full, data=data, headers=headers)  # noqa: S310 - loopback
     with urllib.request.urlopen(request, timeout=600) as response:  # noqa: S310 - loopback
         raw = response.read()
     return json.loads(raw), len(raw)

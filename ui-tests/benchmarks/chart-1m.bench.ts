@@ -1,0 +1,232 @@
+/**
+ * A 1,000,000-point metric (see chart-1m.config.js for how to run it): Live Metrics, then MLflow's
+ * own run page on the same run and server, in the same Chromium.
+ *
+ * Live Metrics: pin the run → first draw, first history page drawn, every point in (the history
+ * read through the extension's proxy), requests and bytes; with the points in the browser, a
+ * draw from the store (the chart's source, M4 decimation of the million points, a new uPlot, the
+ * paint); zoom frames (the chart reads the range again at full resolution); the JS heap after a
+ * garbage collection, before and after. MLflow: navigation → its metric chart drawn (a Plotly
+ * line on the run's "Model metrics" tab) and the points that line has.
+ */
+import type { Page } from '@playwright/test';
+import { addServerWorkspace, test } from '../tests/fixtures';
+
+const MLFLOW_URL =
+  process.env.CHART_BENCH_MLFLOW_URL ?? 'http://127.0.0.1:5079';
+const API = `${MLFLOW_URL}/api/2.0/mlflow`;
+const N = Number(process.env.CHART_BENCH_POINTS || 1_000_000);
+const VIEW_ID = 'jp-mlflow-live-metrics';
+
+function stats(values: number[]): string {
+  const s = [...values].sort((a, b) => a - b);
+  const at = (p: number) =>
+    s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+  return `p50 ${at(50).toFixed(1)} ms, p95 ${at(95).toFixed(1)} ms, max ${s[s.length - 1].toFixed(1)} (n=${s.length})`;
+}
+
+/** The run benchmarks/chart_1m.py seeded (it may still be seeding: wait). */
+async function seededRun(
+  request: any
+): Promise<{ runId: string; experimentId: string }> {
+  const deadline = Date.now() + 20 * 60_000;
+  while (Date.now() < deadline) {
+    const r = await request.get(
+      `${API}/experiments/get-by-name?experiment_name=chart-1m-benchmark-${N}`
+    );
+    if (r.ok()) {
+      const experimentId = (await r.json()).experiment.experiment_id;
+      const s = await request.post(`${API}/runs/search`, {
+        data: {
+          experiment_ids: [experimentId],
+          filter: "tags.seeded = 'yes'"
+        }
+      });
+      const runs = (await s.json()).runs ?? [];
+      if (runs.length > 0) {
+        return { runId: runs[0].info.run_id, experimentId };
+      }
+    }
+    await new Promise(resolve => setTimeout(resolve, 5000));
+  }
+  throw new Error('the run was not seeded within 20 minutes');
+}
+
+/** Used JS heap in MiB after a garbage collection. */
+async function heapMiB(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  await cdp.detach();
+  return usedSize / 2 ** 20;
+}
+
+test('1,000,000 points: Live Metrics beside MLflow’s run page', async ({
+  page,
+  request
+}) => {
+  test.setTimeout(30 * 60_000);
+  const { runId, experimentId } = await seededRun(request);
+  await page.notebook.createNew('chart-bench.ipynb');
+  await addServerWorkspace(page, 'Chart bench', MLFLOW_URL);
+  const heapBefore = await heapMiB(page);
+
+  let requests = 0;
+  let bytes = 0;
+  page.on('requestfinished', async req => {
+    if (req.url().includes('metrics/get-history')) {
+      requests++;
+      bytes += (await req.sizes()).responseBodySize;
+    }
+  });
+  // Watch the chart every frame from the pin on.
+  await page.evaluate(
+    ({ id, n, view }) => {
+      const w = window as any;
+      const t0 = performance.now();
+      const bench: any = (w.__bench = {
+        first: null,
+        page: null,
+        all: null,
+        done: null
+      });
+      bench.promise = new Promise<void>(resolve => {
+        const tick = () => {
+          const chart = document.querySelector(
+            `#${view} .jp-mlflow-LiveMetrics-card[data-metric-key="loss"] .jp-mlflow-MetricChart`
+          );
+          const count = Number(chart?.getAttribute('data-point-count') ?? 0);
+          const now = performance.now() - t0;
+          if (count > 0 && bench.first === null) {
+            bench.first = now;
+          }
+          if (count >= 5000 && bench.page === null) {
+            bench.page = now;
+          }
+          if (count >= n && bench.all === null) {
+            bench.all = now;
+          }
+          const busy = chart
+            ?.closest('.jp-mlflow-LiveMetrics-card')
+            ?.hasAttribute('aria-busy');
+          if (bench.all !== null && !busy) {
+            bench.done = now;
+            resolve();
+            return;
+          }
+          requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      });
+      void w.jupyterapp.commands.execute('mlflow-workspace:pin-run', {
+        runId: id
+      });
+    },
+    { id: runId, n: N, view: VIEW_ID }
+  );
+  await page.evaluate(() => (window as any).__bench.promise);
+  const load = await page.evaluate(() => {
+    const { first, page, all, done } = (window as any).__bench;
+    return { first, page, all, done };
+  });
+  const heapAfter = await heapMiB(page);
+
+  // With the points in the browser: a draw from the store, and zoom frames.
+  const draws = await page.evaluate(async id => {
+    const app = (window as any).jupyterapp;
+    const view = [...app.shell.widgets('main')].find((w: any) => w.id === id);
+    const chart = view.chartFor('loss');
+    const painted = () =>
+      new Promise(resolve =>
+        requestAnimationFrame(() => setTimeout(resolve, 0))
+      );
+    const full: number[] = [];
+    const frames: number[] = [];
+    const scripts: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      await painted();
+      const t = performance.now();
+      chart._sourceDirty = true; // ask the store again, as a new change would
+      chart.restyle(); // and build a new uPlot, as a first draw does
+      chart.drawPending();
+      await painted();
+      full.push(performance.now() - t);
+    }
+    const n = chart.pointCount;
+    // Zoom: ranges from a few hundred points to half the history, as drags would give.
+    let seed = 1;
+    const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (let i = 0; i < 40; i++) {
+      const width = n * Math.pow(10, -3.5 + 3.2 * rand());
+      const from = rand() * (n - width);
+      await painted();
+      const t = performance.now();
+      chart.setZoom([from, from + width]);
+      chart.drawPending();
+      scripts.push(performance.now() - t);
+      await painted();
+      frames.push(performance.now() - t);
+    }
+    chart.setZoom(null);
+    chart.drawPending();
+    return { full, frames, scripts, drawn: chart.node.dataset.drawnCount };
+  }, VIEW_ID);
+
+  // MLflow's own UI: the run page's metric charts, in a new tab of the same browser.
+  const ui = await page.context().newPage();
+  await ui.addInitScript(() => {
+    const w = window as any;
+    const tick = () => {
+      const line = document.querySelector(
+        '.js-plotly-plot .scatterlayer path.js-line'
+      );
+      const d = line?.getAttribute('d') ?? '';
+      if (d.length > 20) {
+        w.__drawn = performance.now();
+        w.__points = d.split(/[ML]/).length - 1;
+        return;
+      }
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  await ui.goto(
+    `${MLFLOW_URL}/#/experiments/${experimentId}/runs/${runId}/model-metrics`
+  );
+  await ui.waitForFunction(() => (window as any).__drawn !== undefined, null, {
+    timeout: 300_000
+  });
+  const mlflow = await ui.evaluate(() => ({
+    drawn: (window as any).__drawn as number,
+    points: (window as any).__points as number
+  }));
+  const mlflowHeap = await heapMiB(ui);
+
+  const s = (ms: number | null) =>
+    ms === null ? 'n/a' : `${(ms / 1000).toFixed(2)} s`;
+  console.log(
+    `\nchart benchmark: one run, metric "loss", ${N.toLocaleString()} points`
+  );
+  console.log('Live Metrics (pin → …, the history read through the proxy):');
+  console.log(`  first draw (the run's last value)     ${s(load.first)}`);
+  console.log(`  first history page drawn (≥5,000)     ${s(load.page)}`);
+  console.log(`  every point in and drawn              ${s(load.all)}`);
+  console.log(
+    `  get-history requests                  ${requests}, ${(bytes / 2 ** 20).toFixed(1)} MiB`
+  );
+  console.log(`  draw from the store (1M points → paint) ${stats(draws.full)}`);
+  console.log(
+    `  zoom frame, script                    ${stats(draws.scripts)}`
+  );
+  console.log(`  zoom frame, to paint                  ${stats(draws.frames)}`);
+  console.log(`  points drawn unzoomed                 ${draws.drawn}`);
+  console.log(
+    `  JS heap after GC                      ${heapBefore.toFixed(0)} MiB before, ${heapAfter.toFixed(0)} MiB with the run (+${(heapAfter - heapBefore).toFixed(0)})`
+  );
+  console.log("MLflow's run page (Model metrics tab), same server and run:");
+  console.log(`  navigation → metric chart drawn       ${s(mlflow.drawn)}`);
+  console.log(`  points in its line                    ${mlflow.points}`);
+  console.log(
+    `  JS heap after GC                      ${mlflowHeap.toFixed(0)} MiB`
+  );
+});
