@@ -48,6 +48,23 @@ export class HistoryReader {
       if (this._complete.has(id)) {
         return;
       }
+      // Already being read (the poll and a chart scrolled into view ask at once): the same
+      // pages would be read twice. Wait for that read instead; a page it missed is read next
+      // time.
+      const running = this._reading.get(id);
+      if (running) {
+        await running;
+        return;
+      }
+      const reading = readPages(key, id);
+      this._reading.set(id, reading);
+      try {
+        await reading;
+      } finally {
+        this._reading.delete(id);
+      }
+    };
+    const readPages = async (key: string, id: string) => {
       // The first read of a history: the card shows its progress until the last page.
       const first = !this._loaded.has(id);
       if (first) {
@@ -103,11 +120,13 @@ export class HistoryReader {
     this._cursors.clear();
     this._complete.clear();
     this._loaded.clear();
+    this._reading.clear();
   }
 
   private _store: MetricStore;
   private _cursors = new Map<string, string>();
   private _complete = new Set<string>();
+  private _reading = new Map<string, Promise<void>>();
   /** Histories read to their last page at least once. */
   private _loaded = new Set<string>();
 }

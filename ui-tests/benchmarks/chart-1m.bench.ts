@@ -9,6 +9,7 @@
  * garbage collection, before and after. MLflow: navigation → its metric chart drawn (a Plotly
  * line on the run's "Model metrics" tab) and the points that line has.
  */
+import * as fs from 'fs';
 import type { Page } from '@playwright/test';
 import { addServerWorkspace, test } from '../tests/fixtures';
 
@@ -52,14 +53,49 @@ async function seededRun(
   throw new Error('the run was not seeded within 20 minutes');
 }
 
-/** Used JS heap in MiB after a garbage collection. */
-async function heapMiB(page: Page): Promise<number> {
-  const cdp = await page.context().newCDPSession(page);
+/**
+ * After a garbage collection: the JS heap and the array buffers' backing stores (the store's
+ * columns live there, outside the JS heap), in MiB.
+ */
+async function heapMiB(page: Page): Promise<{ js: number; buffers: number }> {
+  // Galata's page fixture wraps the Playwright page; CDP wants the page itself.
+  const raw = ((page as any).page as Page | undefined) ?? page;
+  const cdp = await raw.context().newCDPSession(raw);
   await cdp.send('HeapProfiler.collectGarbage');
-  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  const usage: any = await cdp.send('Runtime.getHeapUsage');
   await cdp.detach();
-  return usedSize / 2 ** 20;
+  return {
+    js: usage.usedSize / 2 ** 20,
+    buffers: (usage.backingStorageSize ?? NaN) / 2 ** 20
+  };
 }
+
+/** Resident memory (MiB) of each renderer process of the browser, by process id. */
+async function rendererRss(page: Page): Promise<Map<number, number>> {
+  const raw = ((page as any).page as Page | undefined) ?? page;
+  const browser = raw.context().browser()!;
+  const cdp = await browser.newBrowserCDPSession();
+  const { processInfo } = (await cdp.send(
+    'SystemInfo.getProcessInfo' as any
+  )) as any;
+  await cdp.detach();
+  const rss = new Map<number, number>();
+  for (const p of processInfo) {
+    if (p.type === 'renderer') {
+      try {
+        const status = fs.readFileSync(`/proc/${p.id}/status`, 'utf-8');
+        rss.set(p.id, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) / 1024);
+      } catch {
+        // gone
+      }
+    }
+  }
+  return rss;
+}
+
+const mib = (m: { js: number; buffers: number }) =>
+  `JS heap ${m.js.toFixed(0)} MiB + array buffers ${m.buffers.toFixed(0)} MiB`;
+const maxOf = (m: Map<number, number>) => Math.max(0, ...m.values());
 
 test('1,000,000 points: Live Metrics beside MLflow’s run page', async ({
   page,
@@ -130,6 +166,7 @@ test('1,000,000 points: Live Metrics beside MLflow’s run page', async ({
     return { first, page, all, done };
   });
   const heapAfter = await heapMiB(page);
+  const rssLab = await rendererRss(page);
 
   // With the points in the browser: a draw from the store, and zoom frames.
   const draws = await page.evaluate(async id => {
@@ -174,17 +211,24 @@ test('1,000,000 points: Live Metrics beside MLflow’s run page', async ({
 
   // MLflow's own UI: the run page's metric charts, in a new tab of the same browser.
   const ui = await page.context().newPage();
+  // Its chart may first draw a few points and then more: the first line, and the last change.
   await ui.addInitScript(() => {
     const w = window as any;
+    w.__points = 0;
     const tick = () => {
-      const line = document.querySelector(
+      let points = 0;
+      for (const line of document.querySelectorAll(
         '.js-plotly-plot .scatterlayer path.js-line'
-      );
-      const d = line?.getAttribute('d') ?? '';
-      if (d.length > 20) {
-        w.__drawn = performance.now();
-        w.__points = d.split(/[ML]/).length - 1;
-        return;
+      )) {
+        const d = line.getAttribute('d') ?? '';
+        points = Math.max(points, d.split(/[ML]/).length - 1);
+      }
+      if (points > 0 && w.__first === undefined) {
+        w.__first = performance.now();
+      }
+      if (points !== w.__points) {
+        w.__points = points;
+        w.__last = performance.now();
       }
       requestAnimationFrame(tick);
     };
@@ -193,14 +237,25 @@ test('1,000,000 points: Live Metrics beside MLflow’s run page', async ({
   await ui.goto(
     `${MLFLOW_URL}/#/experiments/${experimentId}/runs/${runId}/model-metrics`
   );
-  await ui.waitForFunction(() => (window as any).__drawn !== undefined, null, {
-    timeout: 300_000
-  });
+  await ui.waitForFunction(
+    () => {
+      const w = window as any;
+      return w.__first !== undefined && performance.now() - w.__last > 10_000;
+    },
+    null,
+    { timeout: 300_000, polling: 500 }
+  );
   const mlflow = await ui.evaluate(() => ({
-    drawn: (window as any).__drawn as number,
+    first: (window as any).__first as number,
+    drawn: (window as any).__last as number,
     points: (window as any).__points as number
   }));
   const mlflowHeap = await heapMiB(ui);
+  const rssAll = await rendererRss(page);
+  const rssMlflow = Math.max(
+    0,
+    ...[...rssAll].filter(([pid]) => !rssLab.has(pid)).map(([, v]) => v)
+  );
 
   const s = (ms: number | null) =>
     ms === null ? 'n/a' : `${(ms / 1000).toFixed(2)} s`;
@@ -220,13 +275,17 @@ test('1,000,000 points: Live Metrics beside MLflow’s run page', async ({
   );
   console.log(`  zoom frame, to paint                  ${stats(draws.frames)}`);
   console.log(`  points drawn unzoomed                 ${draws.drawn}`);
+  console.log(`  memory after GC, before the pin       ${mib(heapBefore)}`);
+  console.log(`  memory after GC, with the run         ${mib(heapAfter)}`);
   console.log(
-    `  JS heap after GC                      ${heapBefore.toFixed(0)} MiB before, ${heapAfter.toFixed(0)} MiB with the run (+${(heapAfter - heapBefore).toFixed(0)})`
+    `  renderer resident memory              ${maxOf(rssLab).toFixed(0)} MiB (largest renderer)`
   );
   console.log("MLflow's run page (Model metrics tab), same server and run:");
-  console.log(`  navigation → metric chart drawn       ${s(mlflow.drawn)}`);
+  console.log(`  navigation → first line drawn         ${s(mlflow.first)}`);
+  console.log(`  navigation → line complete            ${s(mlflow.drawn)}`);
   console.log(`  points in its line                    ${mlflow.points}`);
+  console.log(`  memory after GC                       ${mib(mlflowHeap)}`);
   console.log(
-    `  JS heap after GC                      ${mlflowHeap.toFixed(0)} MiB`
+    `  renderer resident memory              ${rssMlflow.toFixed(0)} MiB`
   );
 });

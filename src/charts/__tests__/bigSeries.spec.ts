@@ -163,6 +163,22 @@ describe('Progressive history load', () => {
     card.widget.dispose();
   });
 
+  it('reads a history once when the poll and a newly shown chart ask at the same time', async () => {
+    const store = new MetricStore();
+    const { client, asked, release } = pagedClient(30_000);
+    const reader = new HistoryReader(store);
+    const options = { pageSize: 25_000, ended: true };
+    const both = Promise.all([
+      reader.read(client, 'r1', ['loss'], options),
+      reader.read(client, 'r1', ['loss'], options)
+    ]);
+    await release();
+    await release();
+    await both;
+    expect(asked).toEqual([5000, 25_000]);
+    expect(store.count('r1', 'loss')).toBe(30_000);
+  });
+
   it('a later read of the history is not a load: no progress shown', async () => {
     const store = new MetricStore();
     const { client, release } = pagedClient(10);
