@@ -325,6 +325,8 @@ export class MetricStore {
         this._loading.add(id);
       } else {
         this._loading.delete(id);
+        // Read: the room kept for the pages to come is not needed any more.
+        this._series(runId, key)?.compact();
       }
       this._version++;
       this._progress.emit();

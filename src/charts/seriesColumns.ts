@@ -229,6 +229,26 @@ export class SeriesColumns {
     return true;
   }
 
+  /**
+   * Give back the room kept for growth, when it is more than an eighth: a history read in
+   * pages ends with up to twice the room it needs (doubling keeps appends O(1)).
+   */
+  compact(): void {
+    const room = Math.max(1024, this._n >>> 3);
+    if (this._steps.length > this._n + room) {
+      const shrink = (old: Float64Array) => old.slice(0, this._n + room);
+      this._steps = shrink(this._steps);
+      this._times = shrink(this._times);
+      this._values = shrink(this._values);
+      this._relative = null;
+    }
+  }
+
+  /** Room for this many points (for tests and memory figures). */
+  get capacity(): number {
+    return this._steps.length;
+  }
+
   /** Whether (step, timestamp) sorts before the held point at index i. */
   private _keyBefore(step: number, timestamp: number, i: number): boolean {
     const s = this._steps[i];

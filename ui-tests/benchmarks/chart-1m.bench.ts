@@ -206,7 +206,15 @@ test('1,000,000 points: Live Metrics beside MLflow’s run page', async ({
     }
     chart.setZoom(null);
     chart.drawPending();
-    return { full, frames, scripts, drawn: chart.node.dataset.drawnCount };
+    const ys = chart._plot.data[1] as (number | null)[];
+    const max = Math.max(...ys.filter(y => y !== null && y !== undefined));
+    return {
+      full,
+      frames,
+      scripts,
+      drawn: chart.node.dataset.drawnCount,
+      max
+    };
   }, VIEW_ID);
 
   // MLflow's own UI: the run page's metric charts, in a new tab of the same browser.
@@ -233,6 +241,23 @@ test('1,000,000 points: Live Metrics beside MLflow’s run page', async ({
       requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
+  });
+  // What its chart was given: the metric requests and the points in their replies.
+  const received = { requests: 0, points: 0, max: -Infinity };
+  ui.on('response', async response => {
+    if (/\/metrics\/get-history/.test(response.url())) {
+      received.requests++;
+      try {
+        const body = await response.json();
+        const metrics = body.metrics ?? [];
+        received.points += metrics.length;
+        for (const m of metrics) {
+          received.max = Math.max(received.max, Number(m.value));
+        }
+      } catch {
+        // not JSON
+      }
+    }
   });
   await ui.goto(
     `${MLFLOW_URL}/#/experiments/${experimentId}/runs/${runId}/model-metrics`
@@ -274,7 +299,9 @@ test('1,000,000 points: Live Metrics beside MLflow’s run page', async ({
     `  zoom frame, script                    ${stats(draws.scripts)}`
   );
   console.log(`  zoom frame, to paint                  ${stats(draws.frames)}`);
-  console.log(`  points drawn unzoomed                 ${draws.drawn}`);
+  console.log(
+    `  points drawn unzoomed                 ${draws.drawn}, max ${draws.max} (the spike is 1e6)`
+  );
   console.log(`  memory after GC, before the pin       ${mib(heapBefore)}`);
   console.log(`  memory after GC, with the run         ${mib(heapAfter)}`);
   console.log(
@@ -283,7 +310,12 @@ test('1,000,000 points: Live Metrics beside MLflow’s run page', async ({
   console.log("MLflow's run page (Model metrics tab), same server and run:");
   console.log(`  navigation → first line drawn         ${s(mlflow.first)}`);
   console.log(`  navigation → line complete            ${s(mlflow.drawn)}`);
-  console.log(`  points in its line                    ${mlflow.points}`);
+  console.log(
+    `  metric requests                       ${received.requests}, ${received.points} points received, max ${received.max} (the spike is 1e6)`
+  );
+  console.log(
+    `  vertices in its drawn line            ${mlflow.points} (Plotly drops collinear ones)`
+  );
   console.log(`  memory after GC                       ${mib(mlflowHeap)}`);
   console.log(
     `  renderer resident memory              ${rssMlflow.toFixed(0)} MiB`

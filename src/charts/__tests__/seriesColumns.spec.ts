@@ -124,6 +124,32 @@ describe('SeriesColumns', () => {
     expect(s.add([p(4, 4, 4)])).toBe(1);
   });
 
+  it('gives back the room kept for growth once a history is read', () => {
+    const store = new MetricStore();
+    store.setLoading('r1', 'loss', true);
+    // A first page of 5,000, then pages of 25,000: 105,000 points.
+    const n = 105_000;
+    for (let first = 0; first < n; first += first === 0 ? 5000 : 25_000) {
+      const page = [];
+      for (
+        let i = first;
+        i < Math.min(n, first + (first === 0 ? 5000 : 25_000));
+        i++
+      ) {
+        page.push(p(i, i, 1));
+      }
+      store.add('r1', 'loss', page);
+    }
+    const columns = store.columns('r1', 'loss')!;
+    expect(columns.length).toBe(n);
+    expect(columns.capacity).toBeGreaterThan(n * 1.125);
+    store.setLoading('r1', 'loss', false);
+    expect(columns.capacity).toBeLessThanOrEqual(n * 1.125);
+    expect(columns.values[n - 1]).toBe(1);
+    expect(columns.steps[n - 1]).toBe(n - 1);
+    expect(store.add('r1', 'loss', [p(n, n, 2)])).toBe(1);
+  });
+
   it('knows whether times follow the step order, and the earliest time', () => {
     const s = new SeriesColumns();
     s.add([p(0, 10, 0), p(1, 20, 0)]);
