@@ -295,19 +295,14 @@ export class MetricStore {
   }
 
   /**
-   * The points of one run and key as objects, sorted by (step, timestamp): a copy, for tests
-   * and small series (charts read `columns`).
+   * The points of one run and key, sorted by (step, timestamp): a view whose `length` costs
+   * nothing and whose points are made as objects only when read (charts read `columns`).
    *
    * @param runId - the run
    * @param key - the metric key
    */
-  points(runId: string, key: string): IMetricPoint[] {
-    const series = this._series(runId, key);
-    const points: IMetricPoint[] = [];
-    for (let i = 0; i < (series?.length ?? 0); i++) {
-      points.push(series!.pointAt(i));
-    }
-    return points;
+  points(runId: string, key: string): PointsView {
+    return new PointsView(this._series(runId, key) ?? null);
   }
 
   /** Whether the cap dropped points of this series. */
@@ -443,6 +438,42 @@ export class MetricStore {
   private _loading = new Set<string>();
   private _version = 0;
   private _progress = new Signal<this, void>(this);
+}
+
+/**
+ * The points of a series as a read-only list: `length` and `at` are O(1), `map` and iteration
+ * make one object per point (for tests and small reads, not for a million points per frame).
+ */
+export class PointsView implements Iterable<IMetricPoint> {
+  constructor(series: SeriesColumns | null) {
+    this._series = series;
+    this.length = series?.length ?? 0;
+  }
+
+  /** The number of points (as when the view was made). */
+  readonly length: number;
+
+  /** The i-th point, or undefined outside the view. */
+  at(i: number): IMetricPoint | undefined {
+    return i >= 0 && i < this.length ? this._series!.pointAt(i) : undefined;
+  }
+
+  map<T>(fn: (point: IMetricPoint, index: number) => T): T[] {
+    return Array.from(this, fn);
+  }
+
+  /** The points as an array of objects. */
+  toArray(): IMetricPoint[] {
+    return Array.from(this);
+  }
+
+  *[Symbol.iterator](): Iterator<IMetricPoint> {
+    for (let i = 0; i < this.length; i++) {
+      yield this._series!.pointAt(i);
+    }
+  }
+
+  private _series: SeriesColumns | null;
 }
 
 /** Points kept per series by default: a million-point history fits whole. */

@@ -101,7 +101,7 @@ describe('MetricStore', () => {
     expect(
       store.add('r1', 'loss', [p(0, 100, 1), p(1, 110, 0.5), p(2, 120, 0.25)])
     ).toBe(1);
-    expect(store.points('r1', 'loss')).toEqual([
+    expect(store.points('r1', 'loss').toArray()).toEqual([
       p(0, 100, 1),
       p(1, 110, 0.5),
       p(2, 120, 0.25)
