@@ -50,7 +50,7 @@ export const DEFAULT_LIVE_SETTINGS: ILiveSettings = {
   pollInterval: 2000,
   maxPointsPerSeries: 2_000_000,
   maxRuns: 10,
-  pageSize: 25_000
+  pageSize: 100_000
 };
 
 /**

@@ -121,7 +121,7 @@ describe('Progressive history load', () => {
     return { client, asked, release };
   }
 
-  it('a small first page, then pages of the setting; the card shows progress and draws each page', async () => {
+  it('a small first page, then pages doubling up to the setting; the card shows progress and draws each page', async () => {
     const store = new MetricStore();
     const { client, asked, release } = pagedClient(60_000);
     const { card, feed, node, progress } = cardOn(store);
@@ -148,12 +148,12 @@ describe('Progressive history load', () => {
 
     await release();
     await nextFrame();
-    expect(card.chart.pointCount).toBe(30_001);
+    expect(card.chart.pointCount).toBe(15_001);
     await release();
     await release();
     expect(await reading).toBe(60_000);
     await nextFrame();
-    expect(asked).toEqual([5000, 25_000, 25_000, 25_000]);
+    expect(asked).toEqual([5000, 10_000, 20_000, 25_000]);
     expect(card.chart.pointCount).toBe(60_001);
     expect(progress.hidden).toBe(true);
     expect(node.hasAttribute('aria-busy')).toBe(false);
@@ -174,8 +174,9 @@ describe('Progressive history load', () => {
     ]);
     await release();
     await release();
+    await release();
     await both;
-    expect(asked).toEqual([5000, 25_000]);
+    expect(asked).toEqual([5000, 10_000, 20_000]);
     expect(store.count('r1', 'loss')).toBe(30_000);
   });
 
