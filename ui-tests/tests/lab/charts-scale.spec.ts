@@ -100,8 +100,8 @@ test.describe('Charts at scale', () => {
     const readout = card.locator('.jp-mlflow-LiveMetrics-readout');
     const progress = card.locator('.jp-mlflow-LiveMetrics-progress');
 
-    // While the history is read (about two minutes here: the server sends ~8,000 points a
-    // second), the card says how far it is and the chart draws what is in.
+    // While the history is read (40 s to a few minutes here: MLflow serializes each point and
+    // sorts the history for every page), the card says how far it is and draws what is in.
     await expect(progress).toHaveText(/^Loading loss… [\d,]+ points$/, {
       timeout: 60_000
     });
