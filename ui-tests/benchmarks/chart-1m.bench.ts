@@ -106,6 +106,7 @@ test('1,000,000 points: Live Metrics beside MLflow’s run page', async ({
   await page.notebook.createNew('chart-bench.ipynb');
   await addServerWorkspace(page, 'Chart bench', MLFLOW_URL);
   const heapBefore = await heapMiB(page);
+  const rssBefore = await rendererRss(page);
 
   let requests = 0;
   let bytes = 0;
@@ -305,7 +306,7 @@ test('1,000,000 points: Live Metrics beside MLflow’s run page', async ({
   console.log(`  memory after GC, before the pin       ${mib(heapBefore)}`);
   console.log(`  memory after GC, with the run         ${mib(heapAfter)}`);
   console.log(
-    `  renderer resident memory              ${maxOf(rssLab).toFixed(0)} MiB (largest renderer)`
+    `  renderer resident memory              ${maxOf(rssBefore).toFixed(0)} MiB before the pin, ${maxOf(rssLab).toFixed(0)} MiB with the run (largest renderer)`
   );
   console.log("MLflow's run page (Model metrics tab), same server and run:");
   console.log(`  navigation → first line drawn         ${s(mlflow.first)}`);
