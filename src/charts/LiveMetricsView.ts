@@ -399,7 +399,7 @@ export class LiveMetricsView extends Panel {
     for (const [key, card] of this._charts.cards) {
       // Computed only when the chart is drawn (it may be just outside the screen).
       card.chart.setSource(() => {
-        const data = session.store.chartData(key, shownRuns);
+        const data = session.store.chartData(key, shownRuns, card.chart.xMode);
         return {
           series: data.series.map(s => {
             const run = byId.get(s.runId)!;
@@ -412,7 +412,8 @@ export class LiveMetricsView extends Panel {
               dash: run.pinned && !run.fromNotebook ? [5, 3] : undefined
             };
           }),
-          xKind: data.xKind
+          xKind: data.xKind,
+          loading: data.loading
         };
       });
       // The session emits `changed` in an animation frame: draw in this one.

@@ -15,7 +15,10 @@ export interface IChartSeries {
   label: string;
   /** A colour canvas understands (`#1f77b4`, `rgb(…)`); CSS variables do not work on canvas. */
   color: string;
-  /** X values, ascending: steps, or milliseconds since the epoch when the x kind is `time`. */
+  /**
+   * X values, ascending: steps, milliseconds since the epoch when the x kind is `time`, or
+   * seconds when it is `relative`.
+   */
   xs: ArrayLike<number>;
   /** Y values, one per x. */
   ys: ArrayLike<number>;
@@ -25,8 +28,22 @@ export interface IChartSeries {
   dash?: number[];
 }
 
-/** What the x values are: steps, or wall time in ms since the epoch. */
-export type XKind = 'step' | 'time';
+/** What the x values are: steps, wall time in ms since the epoch, or seconds since a start. */
+export type XKind = 'step' | 'time' | 'relative';
+
+/** The x axis a user chose for a chart: `auto` is the step, or wall time when steps say nothing. */
+export type XMode = 'auto' | XKind;
+
+/** What a chart's source gives it when it draws. */
+export interface IChartSource {
+  series: IChartSeries[];
+  xKind: XKind;
+  /**
+   * A history still being read: the points it has so far (the card says so), and a signal of
+   * its pages arriving: the chart asks its source again and redraws on each.
+   */
+  loading?: { points: number; progress?: ISignal<unknown, void> } | null;
+}
 
 /**
  * A Lumino widget owning one uPlot canvas: a line chart of a few series that share a y axis.
@@ -46,11 +63,17 @@ export class MetricChart extends Widget {
     this.addClass('jp-mlflow-MetricChart');
     this._height = options.height ?? 180;
     this._yLabel = options.yLabel ?? '';
-    this._xLabels = options.xLabels ?? { step: 'step', time: 'time' };
+    this._xLabels = {
+      step: 'step',
+      time: 'time',
+      relative: 'seconds',
+      ...options.xLabels
+    };
     this._legend = options.legend ?? true;
     this._integerX = options.integerX ?? false;
     this.node.dataset.pointCount = '0';
     this.node.dataset.xKind = 'step';
+    this.node.dataset.xMode = 'auto';
     this._host = document.createElement('div');
     this._host.className = 'jp-mlflow-MetricChart-canvas';
     // Holds its place while the canvas is freed (scrolled far away): the list does not jump.
@@ -67,9 +90,36 @@ export class MetricChart extends Widget {
     return this._series;
   }
 
-  /** The x kind as last given to `setSeries`. */
+  /** The x kind as last given to `setSeries` or computed from `setSource`. */
   get xKind(): XKind {
     return this._xKind;
+  }
+
+  /** The x axis chosen for this chart (a `setSource` computes its series with it). */
+  get xMode(): XMode {
+    return this._xMode;
+  }
+
+  /**
+   * Choose the x axis: the source is asked again for its series, and the zoom (a range of the
+   * old axis) is dropped.
+   *
+   * @param mode - `auto`, `step`, `time` (wall time) or `relative` (seconds since the start)
+   */
+  setXMode(mode: XMode): void {
+    if (mode === this._xMode) {
+      return;
+    }
+    this._xMode = mode;
+    this.node.dataset.xMode = mode;
+    this._zoom = null;
+    this._sourceDirty = this._source !== null;
+    this._scheduleDraw();
+  }
+
+  /** A history still being read, as the source last said (null: none). */
+  get loading(): { points: number } | null {
+    return this._loading;
   }
 
   /** The number of points in `series` (what `data-point-count` shows once drawn). */
@@ -91,6 +141,8 @@ export class MetricChart extends Widget {
     this._series = series;
     this._xKind = xKind;
     this._source = null;
+    this._loading = null;
+    this._follow(null);
     this._scheduleDraw();
   }
 
@@ -98,10 +150,13 @@ export class MetricChart extends Widget {
    * Like `setSeries`, but the series are computed only when the chart is drawn: a chart
    * scrolled far out of view (one of thousands of metric keys) costs nothing until shown.
    *
-   * @param source - returns the series and the x kind
+   * The source is kept: a change of the x mode asks it again (it reads `xMode`).
+   *
+   * @param source - returns the series, the x kind and whether a history is still loading
    */
-  setSource(source: () => { series: IChartSeries[]; xKind: XKind }): void {
+  setSource(source: () => IChartSource): void {
     this._source = source;
+    this._sourceDirty = true;
     this._scheduleDraw();
   }
 
@@ -146,6 +201,8 @@ export class MetricChart extends Widget {
     this._resizeObserver = null;
     this._viewObserver?.disconnect();
     this._viewObserver = null;
+    this._follow(null);
+    this._source = null;
     this._plot?.destroy();
     this._plot = null;
     Signal.clearData(this);
@@ -223,11 +280,13 @@ export class MetricChart extends Widget {
 
   private _draw(): void {
     this._stale = false;
-    if (this._source) {
-      const { series: given, xKind } = this._source();
-      this._source = null;
+    if (this._source && this._sourceDirty) {
+      const { series: given, xKind, loading } = this._source();
+      this._sourceDirty = false;
       this._series = given;
       this._xKind = xKind;
+      this._loading = loading ?? null;
+      this._follow(loading?.progress ?? null);
     }
     // Smoothed: each run's EMA in its colour, its raw line faint behind it.
     const series =
@@ -274,6 +333,23 @@ export class MetricChart extends Widget {
     this.node.dataset.zoomed = zoom ? `${zoom[0]}:${zoom[1]}` : '';
     this.node.dataset.xKind = this._xKind;
     this._drawn.emit();
+  }
+
+  /** Redraw from the source as a loading history's pages arrive (and stop when it is in). */
+  private _follow(progress: ISignal<unknown, void> | null): void {
+    if (progress === this._progress) {
+      return;
+    }
+    this._progress?.disconnect(this._onProgress, this);
+    this._progress = progress;
+    progress?.connect(this._onProgress, this);
+  }
+
+  private _onProgress(): void {
+    if (this._source) {
+      this._sourceDirty = true;
+      this._scheduleDraw();
+    }
   }
 
   /** Emitted after each draw (new data, a zoom, a resize): readouts follow it. */
@@ -439,8 +515,11 @@ export class MetricChart extends Widget {
   private _log = false;
   private _smoothing = 0;
   private _drawn = new Signal<this, void>(this);
-  private _source: (() => { series: IChartSeries[]; xKind: XKind }) | null =
-    null;
+  private _source: (() => IChartSource) | null = null;
+  private _sourceDirty = false;
+  private _xMode: XMode = 'auto';
+  private _loading: { points: number } | null = null;
+  private _progress: ISignal<unknown, void> | null = null;
   private _viewObserver: IntersectionObserver | null = null;
   private _inView = true;
   private _xKind: XKind = 'step';
@@ -459,7 +538,7 @@ export namespace MetricChart {
     /** The y axis label. */
     yLabel?: string;
     /** X axis labels per x kind (translated by the caller). */
-    xLabels?: Record<XKind, string>;
+    xLabels?: Partial<Record<XKind, string>>;
     /** Canvas height in CSS pixels (default 180). */
     height?: number;
     /** uPlot's own legend with the values under the cursor (default true). */

@@ -1,7 +1,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Panel, Widget } from '@lumino/widgets';
 import { download, formatValue, readout, toCsv } from './chartData';
-import { MetricChart } from './MetricChart';
+import { MetricChart, XKind } from './MetricChart';
 
 /** One metric key's chart in Live Metrics, with its tools. */
 export interface IChartCard {
@@ -11,8 +11,10 @@ export interface IChartCard {
 
 /**
  * A card: the key, a readout (min, max and each run's last value over what is shown, exact,
- * not read off the decimated drawing), and tools: log scale, and the shown range exported as
- * CSV (the exact points, not the drawn ones) or as PNG (the canvas).
+ * not read off the decimated drawing), a progress line while a history is being read (the chart
+ * draws what has arrived meanwhile), and tools: the x axis (step, wall time or time since the
+ * run's first point), log scale, smoothing, and the shown range exported as CSV (the exact
+ * points, not the drawn ones) or as PNG (the canvas).
  *
  * @param key - the metric key
  * @param trans - translations
@@ -36,12 +38,41 @@ export function createChartCard(
   tools.className = 'jp-mlflow-LiveMetrics-tools';
   tools.setAttribute('role', 'group');
   tools.setAttribute('aria-label', trans.__('Chart tools for %1', key));
-  head.node.append(heading, values, tools);
+  const progress = document.createElement('span');
+  progress.className = 'jp-mlflow-LiveMetrics-progress';
+  progress.setAttribute('role', 'status');
+  progress.hidden = true;
+  head.node.append(heading, values, progress, tools);
 
   const chart = new MetricChart({
     title: trans.__('Chart of %1', key),
-    xLabels: { step: trans.__('step'), time: trans.__('time') }
+    xLabels: {
+      step: trans.__('step'),
+      time: trans.__('time'),
+      relative: trans.__('seconds since the run’s first point')
+    }
   });
+  // The x axis: a choice per chart; until chosen it follows the data (step, or wall time when
+  // every step is equal) and shows what it follows.
+  const xAxis = document.createElement('select');
+  xAxis.className = 'jp-mlflow-LiveMetrics-xAxis jp-mod-styled';
+  xAxis.setAttribute('aria-label', trans.__('X axis of %1', key));
+  xAxis.title = trans.__(
+    'X axis: step, wall time, or time since the run began'
+  );
+  const xNames: Record<XKind, string> = {
+    step: trans.__('Step'),
+    time: trans.__('Wall time'),
+    relative: trans.__('Relative time')
+  };
+  for (const kind of ['step', 'time', 'relative'] as XKind[]) {
+    const option = document.createElement('option');
+    option.value = kind;
+    option.textContent = xNames[kind];
+    xAxis.append(option);
+  }
+  xAxis.addEventListener('change', () => chart.setXMode(xAxis.value as XKind));
+  tools.append(xAxis);
   const button = (label: string, title: string, act: () => void) => {
     const node = document.createElement('button');
     node.className = 'jp-mlflow-LiveMetrics-tool jp-mod-styled jp-mod-minimal';
@@ -83,7 +114,19 @@ export function createChartCard(
     }
   });
 
+  const count = new Intl.NumberFormat();
   chart.drawn.connect(() => {
+    xAxis.value = chart.xKind;
+    const loading = chart.loading;
+    progress.hidden = !loading;
+    progress.textContent = loading
+      ? trans.__('Loading %1… %2 points', key, count.format(loading.points))
+      : '';
+    if (loading) {
+      widget.node.setAttribute('aria-busy', 'true');
+    } else {
+      widget.node.removeAttribute('aria-busy');
+    }
     const r = readout(chart.series, chart.zoom);
     const lastText = r.last
       .map(p => `${p.label} ${formatValue(p.y)}`)

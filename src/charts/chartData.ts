@@ -70,17 +70,25 @@ export function readout(
   };
 }
 
+/** The CSV header of each x axis. */
+const CSV_X: Record<XKind, string> = {
+  step: 'step',
+  time: 'time',
+  relative: 'seconds'
+};
+
 /**
  * The shown range's exact points as CSV (not the decimated ones drawn): one row per point,
- * `series,x,value`; x is the step, or an ISO time for a time axis. Values keep every digit;
- * NaN and infinities are written as such. Labels are quoted when they need it.
+ * `series,x,value`; x is the step, an ISO time for a wall-time axis, or the seconds since the
+ * run's first point for a relative-time axis. Values keep every digit; NaN and infinities are
+ * written as such. Labels are quoted when they need it.
  */
 export function toCsv(
   series: readonly IChartSeries[],
   zoom: [number, number] | null,
   xKind: XKind
 ): string {
-  const lines = [`series,${xKind === 'time' ? 'time' : 'step'},value`];
+  const lines = [`series,${CSV_X[xKind]},value`];
   for (const s of series) {
     const label = csvField(s.label);
     const [start, end] = rangeOf(s.xs, zoom);

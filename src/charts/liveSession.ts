@@ -48,9 +48,9 @@ export interface ILiveSettings {
 /** Defaults of `ILiveSettings`, equal to the schema's. */
 export const DEFAULT_LIVE_SETTINGS: ILiveSettings = {
   pollInterval: 2000,
-  maxPointsPerSeries: 100_000,
+  maxPointsPerSeries: 2_000_000,
   maxRuns: 10,
-  pageSize: 5000
+  pageSize: 100_000
 };
 
 /**

@@ -3,23 +3,30 @@
  * kernel's push and the tracking server's history, deduplicated on their exact identity.
  */
 
+import { ISignal, Signal } from '@lumino/signaling';
 import { decodeDouble, decodeInt64 } from '../api/mlflowWire';
-import type { XKind } from './MetricChart';
+import type { XKind, XMode } from './MetricChart';
+import { IMetricPoint, SeriesColumns } from './seriesColumns';
 
-/** One stored metric value. */
-export interface IMetricPoint {
-  step: number;
-  /** Milliseconds since the epoch. */
-  timestamp: number;
-  /** May be `NaN` or `±Infinity`. */
-  value: number;
-}
+export type { IMetricPoint } from './seriesColumns';
+export { SeriesColumns } from './seriesColumns';
 
-/** What a run's line of one metric looks like to the chart. */
+/** What a run's line of one metric looks like to the chart: views of the store's columns. */
 export interface ISeriesData {
   runId: string;
-  xs: number[];
-  ys: number[];
+  xs: Float64Array;
+  ys: Float64Array;
+}
+
+/** What `MetricStore.chartData` gives a chart. */
+export interface IChartData {
+  xKind: XKind;
+  series: ISeriesData[];
+  /**
+   * While a history of these runs is being read: the points it has so far, and a signal that
+   * fires as pages arrive (the chart redraws on it).
+   */
+  loading: { points: number; progress: ISignal<unknown, void> } | null;
 }
 
 /** The comm message of the kernel's pusher (`jupyterlab_mlflow_workspace/kernel/live/pusher.py`). */
@@ -101,16 +108,6 @@ export function decodeLiveMessage(data: unknown): ILiveMessage | null {
   }
   const dropped = typeof raw.dropped === 'number' ? raw.dropped : 0;
   return { points, runs, dropped };
-}
-
-/**
- * The identity of a point within its (run, key): step, timestamp and value, exactly.
- * `NaN` has one spelling here (unlike `NaN !== NaN`), and `-0` is `0`.
- *
- * @param point - the point
- */
-export function pointIdentity(point: IMetricPoint): string {
-  return `${point.step}|${point.timestamp}|${point.value}`;
 }
 
 /**
@@ -216,15 +213,18 @@ export const RUN_COLORS = new RunColors();
 
 /**
  * Metric points of several runs, by (run, key), each series sorted by (step, timestamp) and
- * free of duplicates. Pushed and polled points go through the same `add`, so the store ends
- * holding exactly the union of both, which is what the tracking server holds.
+ * free of duplicates, held as columns (see `SeriesColumns`). Pushed and polled points go
+ * through the same `add`, so the store ends holding exactly the union of both, which is what
+ * the tracking server holds. A history being read is marked loading (`setLoading`), so that its
+ * chart can say so while it draws what has arrived.
  */
 export class MetricStore {
   /**
    * @param options - the cap per series
    */
   constructor(options: MetricStore.IOptions = {}) {
-    this.maxPointsPerSeries = options.maxPointsPerSeries ?? 100_000;
+    this.maxPointsPerSeries =
+      options.maxPointsPerSeries ?? DEFAULT_MAX_POINTS_PER_SERIES;
   }
 
   /** Beyond this many points a series keeps its newest ones (by step, then time). */
@@ -239,36 +239,24 @@ export class MetricStore {
    * @returns how many points were new
    */
   add(runId: string, key: string, points: Iterable<IMetricPoint>): number {
-    let byKey = this._runs.get(runId);
-    if (!byKey) {
-      byKey = new Map();
-      this._runs.set(runId, byKey);
-    }
-    let series = byKey.get(key);
-    if (!series) {
-      series = { points: [], ids: new Set(), truncated: false };
-      byKey.set(key, series);
-    }
-    let added = 0;
-    for (const point of points) {
-      const id = pointIdentity(point);
-      if (series.ids.has(id)) {
-        continue;
-      }
-      series.ids.add(id);
-      Private.insertSorted(series.points, point);
-      added++;
-    }
-    const over = series.points.length - this.maxPointsPerSeries;
-    if (over > 0) {
-      // Identities stay known, so that a dropped point coming back from a poll stays out.
-      series.points.splice(0, over);
-      series.truncated = true;
-    }
+    const series = this._series(runId, key, true)!;
+    const added = series.add(points);
+    series.cap(this.maxPointsPerSeries);
     if (added > 0) {
       this._version++;
+      if (this.isLoading(runId, key)) {
+        this._progress.emit();
+      }
     }
     return added;
+  }
+
+  /**
+   * Fires when a page of a history being read arrives, and when a read starts or ends: the
+   * charts of loading histories redraw on it (the session's own change comes per read).
+   */
+  get progress(): ISignal<this, void> {
+    return this._progress;
   }
 
   /** Grows with every change; a view redraws when it differs from what it drew. */
@@ -292,70 +280,209 @@ export class MetricStore {
     return Array.from(keys).sort((a, b) => a.localeCompare(b));
   }
 
+  /** How many points one run and key holds. */
+  count(runId: string, key: string): number {
+    return this._series(runId, key)?.length ?? 0;
+  }
+
   /**
-   * The points of one run and key, sorted by (step, timestamp); do not modify.
+   * The columns of one run and key (views valid until the next change; do not modify), or
+   * `null` when it has no points.
+   */
+  columns(runId: string, key: string): SeriesColumns | null {
+    const series = this._series(runId, key);
+    return series && series.length > 0 ? series : null;
+  }
+
+  /**
+   * The points of one run and key, sorted by (step, timestamp): a view whose `length` costs
+   * nothing and whose points are made as objects only when read (charts read `columns`).
    *
    * @param runId - the run
    * @param key - the metric key
    */
-  points(runId: string, key: string): readonly IMetricPoint[] {
-    return this._runs.get(runId)?.get(key)?.points ?? [];
+  points(runId: string, key: string): PointsView {
+    return new PointsView(this._series(runId, key) ?? null);
   }
 
   /** Whether the cap dropped points of this series. */
   truncated(runId: string, key: string): boolean {
-    return this._runs.get(runId)?.get(key)?.truncated ?? false;
+    return this._series(runId, key)?.truncated ?? false;
   }
 
   /**
-   * What to draw for a key: x by step, or by wall time when every point of these runs has the
-   * same step (e.g. a metric logged without `step=`, which MLflow stores as step 0).
+   * Mark the history of one run and key as being read (or done); the store's version changes.
+   */
+  setLoading(runId: string, key: string, loading: boolean): void {
+    const id = `${runId}\u0000${key}`;
+    if (loading !== this._loading.has(id)) {
+      if (loading) {
+        this._loading.add(id);
+      } else {
+        this._loading.delete(id);
+        // Read: the room kept for the pages to come is not needed any more.
+        this._series(runId, key)?.compact();
+      }
+      this._version++;
+      this._progress.emit();
+    }
+  }
+
+  /** Whether the history of one run and key is being read. */
+  isLoading(runId: string, key: string): boolean {
+    return this._loading.has(`${runId}\u0000${key}`);
+  }
+
+  /**
+   * The earliest timestamp of a run over all its keys held (the 0 of relative time), or
+   * `undefined` for a run without points.
+   */
+  runStart(runId: string): number | undefined {
+    let start = Infinity;
+    for (const series of this._runs.get(runId)?.values() ?? []) {
+      start = Math.min(start, series.minTime);
+    }
+    return Number.isFinite(start) ? start : undefined;
+  }
+
+  /**
+   * What to draw for a key: the columns themselves (views, not copies: a million-point history
+   * is not held twice), with x as the chosen axis. `auto` is the step, or wall time when every
+   * point of these runs has the same step (e.g. a metric logged without `step=`, which MLflow
+   * stores as step 0). Relative time is seconds since each run's first point.
    *
    * @param key - the metric key
    * @param runIds - the runs to draw, in legend order
+   * @param xMode - the x axis chosen for the chart (default `auto`)
    */
   chartData(
     key: string,
-    runIds: readonly string[]
-  ): { xKind: XKind; series: ISeriesData[] } {
-    const xKind = chooseXKind(runIds.map(runId => this.points(runId, key)));
-    const series: ISeriesData[] = [];
+    runIds: readonly string[],
+    xMode: XMode = 'auto'
+  ): IChartData {
+    const shown: [string, SeriesColumns][] = [];
     for (const runId of runIds) {
-      const points = this.points(runId, key);
-      if (points.length === 0) {
-        continue;
+      const columns = this.columns(runId, key);
+      if (columns) {
+        shown.push([runId, columns]);
       }
-      const sorted =
-        xKind === 'step'
-          ? points
-          : [...points].sort((a, b) => a.timestamp - b.timestamp);
-      series.push({
-        runId,
-        xs: sorted.map(p => (xKind === 'step' ? p.step : p.timestamp)),
-        ys: sorted.map(p => p.value)
-      });
     }
-    return { xKind, series };
+    const xKind = xMode === 'auto' ? chooseXKind(shown.map(s => s[1])) : xMode;
+    const series: ISeriesData[] = [];
+    let loadingPoints = 0;
+    let loading = false;
+    for (const runId of runIds) {
+      if (this.isLoading(runId, key)) {
+        loading = true;
+        loadingPoints += this.count(runId, key);
+      }
+    }
+    for (const [runId, c] of shown) {
+      if (xKind === 'step') {
+        series.push({ runId, xs: c.steps, ys: c.values });
+      } else if (xKind === 'relative') {
+        // Relative time follows the points' order, like wall time: sorted by time below.
+        const xs = c.relativeSeconds(this.runStart(runId) ?? 0);
+        series.push(byTime(runId, xs, c));
+      } else {
+        series.push(byTime(runId, c.timestamps, c));
+      }
+    }
+    return {
+      xKind,
+      series,
+      loading: loading
+        ? { points: loadingPoints, progress: this._progress }
+        : null
+    };
   }
 
   /** Forget one run (e.g. unpinned), or everything. */
   clear(runId?: string): void {
     if (runId === undefined) {
       this._runs.clear();
+      this._loading.clear();
     } else {
       this._runs.delete(runId);
+      for (const id of Array.from(this._loading)) {
+        if (id.startsWith(`${runId}\u0000`)) {
+          this._loading.delete(id);
+        }
+      }
     }
     this._version++;
   }
 
-  private _runs = new Map<string, Map<string, Private.ISeries>>();
+  private _series(
+    runId: string,
+    key: string,
+    create = false
+  ): SeriesColumns | undefined {
+    let byKey = this._runs.get(runId);
+    if (!byKey) {
+      if (!create) {
+        return undefined;
+      }
+      byKey = new Map();
+      this._runs.set(runId, byKey);
+    }
+    let series = byKey.get(key);
+    if (!series && create) {
+      series = new SeriesColumns();
+      byKey.set(key, series);
+    }
+    return series;
+  }
+
+  private _runs = new Map<string, Map<string, SeriesColumns>>();
+  private _loading = new Set<string>();
   private _version = 0;
+  private _progress = new Signal<this, void>(this);
 }
+
+/**
+ * The points of a series as a read-only list: `length` and `at` are O(1), `map` and iteration
+ * make one object per point (for tests and small reads, not for a million points per frame).
+ */
+export class PointsView implements Iterable<IMetricPoint> {
+  constructor(series: SeriesColumns | null) {
+    this._series = series;
+    this.length = series?.length ?? 0;
+  }
+
+  /** The number of points (as when the view was made). */
+  readonly length: number;
+
+  /** The i-th point, or undefined outside the view. */
+  at(i: number): IMetricPoint | undefined {
+    return i >= 0 && i < this.length ? this._series!.pointAt(i) : undefined;
+  }
+
+  map<T>(fn: (point: IMetricPoint, index: number) => T): T[] {
+    return Array.from(this, fn);
+  }
+
+  /** The points as an array of objects. */
+  toArray(): IMetricPoint[] {
+    return Array.from(this);
+  }
+
+  *[Symbol.iterator](): Iterator<IMetricPoint> {
+    for (let i = 0; i < this.length; i++) {
+      yield this._series!.pointAt(i);
+    }
+  }
+
+  private _series: SeriesColumns | null;
+}
+
+/** Points kept per series by default: a million-point history fits whole. */
+export const DEFAULT_MAX_POINTS_PER_SERIES = 2_000_000;
 
 export namespace MetricStore {
   /** Options of the constructor. */
   export interface IOptions {
-    /** Default 100 000. */
+    /** Default 2 000 000. */
     maxPointsPerSeries?: number;
   }
 }
@@ -364,17 +491,24 @@ export namespace MetricStore {
  * The x axis of a chart: `step`, unless every point of every series has the same step (then
  * steps say nothing and wall time is used). No points: `step`.
  *
- * @param series - the points of each line
+ * @param series - the points of each line (columns, or point objects)
  */
 export function chooseXKind(
-  series: readonly (readonly IMetricPoint[])[]
-): XKind {
+  series: readonly (SeriesColumns | readonly IMetricPoint[])[]
+): 'step' | 'time' {
   let first: number | undefined;
-  for (const points of series) {
-    for (const p of points) {
+  for (const s of series) {
+    // Columns are sorted by step: all equal when the first equals the last.
+    const steps =
+      s instanceof SeriesColumns
+        ? s.length > 0
+          ? [s.steps[0], s.steps[s.length - 1]]
+          : []
+        : s.map(p => p.step);
+    for (const step of steps) {
       if (first === undefined) {
-        first = p.step;
-      } else if (p.step !== first) {
+        first = step;
+      } else if (step !== first) {
         return 'step';
       }
     }
@@ -382,34 +516,24 @@ export function chooseXKind(
   return first === undefined ? 'step' : 'time';
 }
 
-namespace Private {
-  export interface ISeries {
-    points: IMetricPoint[];
-    ids: Set<string>;
-    truncated: boolean;
+/** A line with time xs, sorted by time: the columns themselves when they already are. */
+function byTime(
+  runId: string,
+  xs: Float64Array,
+  columns: SeriesColumns
+): ISeriesData {
+  if (columns.timeSorted) {
+    return { runId, xs, ys: columns.values };
   }
-
-  function before(a: IMetricPoint, b: IMetricPoint): boolean {
-    return a.step < b.step || (a.step === b.step && a.timestamp < b.timestamp);
-  }
-
-  /** Insert keeping (step, timestamp) order; appending in order (the live case) is O(1). */
-  export function insertSorted(points: IMetricPoint[], point: IMetricPoint) {
-    const n = points.length;
-    if (n === 0 || !before(point, points[n - 1])) {
-      points.push(point);
-      return;
-    }
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (before(point, points[mid])) {
-        hi = mid;
-      } else {
-        lo = mid + 1;
-      }
-    }
-    points.splice(lo, 0, point);
-  }
+  // Times out of step order (rare: a clock set back): a sorted copy, built for this draw only.
+  const values = columns.values;
+  const times = columns.timestamps;
+  const order = Array.from(xs.keys()).sort(
+    (a, b) => times[a] - times[b] || a - b
+  );
+  return {
+    runId,
+    xs: Float64Array.from(order, i => xs[i]),
+    ys: Float64Array.from(order, i => values[i])
+  };
 }

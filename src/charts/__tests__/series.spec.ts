@@ -15,6 +15,16 @@ const p = (step: number, timestamp: number, value: number): IMetricPoint => ({
   value
 });
 
+/** Chart series with plain arrays (the store gives views of its Float64Array columns). */
+const plain = (
+  series: { runId: string; xs: ArrayLike<number>; ys: ArrayLike<number> }[]
+) =>
+  series.map(s => ({
+    runId: s.runId,
+    xs: Array.from(s.xs),
+    ys: Array.from(s.ys)
+  }));
+
 describe('decodeMetricValue', () => {
   it.each([
     [0.25, 0.25],
@@ -91,7 +101,7 @@ describe('MetricStore', () => {
     expect(
       store.add('r1', 'loss', [p(0, 100, 1), p(1, 110, 0.5), p(2, 120, 0.25)])
     ).toBe(1);
-    expect(store.points('r1', 'loss')).toEqual([
+    expect(store.points('r1', 'loss').toArray()).toEqual([
       p(0, 100, 1),
       p(1, 110, 0.5),
       p(2, 120, 0.25)
@@ -183,7 +193,7 @@ describe('x axis: step, falling back to wall time', () => {
     store.add('r1', 'loss', [p(0, 300, 3), p(0, 100, 1), p(0, 200, 2)]);
     const { xKind, series } = store.chartData('loss', ['r1', 'absent']);
     expect(xKind).toBe('time');
-    expect(series).toEqual([
+    expect(plain(series)).toEqual([
       { runId: 'r1', xs: [100, 200, 300], ys: [1, 2, 3] }
     ]);
   });
@@ -192,8 +202,10 @@ describe('x axis: step, falling back to wall time', () => {
     const store = new MetricStore();
     store.add('r1', 'loss', [p(2, 300, 3), p(1, 100, 1)]);
     store.add('r2', 'loss', [p(1, 100, 5)]);
-    expect(store.chartData('loss', ['r2', 'r1'])).toEqual({
+    const data = store.chartData('loss', ['r2', 'r1']);
+    expect({ ...data, series: plain(data.series) }).toEqual({
       xKind: 'step',
+      loading: null,
       series: [
         { runId: 'r2', xs: [1], ys: [5] },
         { runId: 'r1', xs: [1, 2], ys: [1, 3] }
