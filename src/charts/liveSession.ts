@@ -374,9 +374,7 @@ export class LiveSession implements IDisposable {
     // The run's keys are in the store (its latest values, or pushed points). With wanted keys,
     // look those up rather than list thousands.
     const keys = wanted
-      ? Array.from(wanted).filter(
-          key => this.store.points(runId, key).length > 0
-        )
+      ? Array.from(wanted).filter(key => this.store.count(runId, key) > 0)
       : Array.from(
           new Set([
             ...(this._keys.get(runId) ?? []),
@@ -462,7 +460,7 @@ export class LiveSession implements IDisposable {
     key: string,
     points: Parameters<MetricStore['add']>[2]
   ): void {
-    if (this.store.points(runId, key).length === 0) {
+    if (this.store.count(runId, key) === 0) {
       this._keysVersion++;
     }
     this.store.add(runId, key, points);
