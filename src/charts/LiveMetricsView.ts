@@ -3,7 +3,7 @@ import { CommandRegistry } from '@lumino/commands';
 import { Panel, Widget } from '@lumino/widgets';
 import { CommandIDs } from '../commands';
 import { IRunEntry, LiveSession } from './liveSession';
-import { createChartCard } from './chartCard';
+import { createChartCard, IChartCard } from './chartCard';
 import { ChartGrid } from './chartGrid';
 import { MetricChart } from './MetricChart';
 import { RUN_COLORS } from './series';
@@ -49,7 +49,7 @@ export class LiveMetricsView extends Panel {
     this._message.node.setAttribute('role', 'status');
     this._charts = new ChartGrid({
       trans: this._trans,
-      createCard: key => createChartCard(key, this._trans),
+      createCard: key => this._createCard(key),
       scrollRoot: () => this.node
     });
     this._charts.wantedChanged.connect((_, keys) => {
@@ -149,6 +149,30 @@ export class LiveMetricsView extends Panel {
     if (this._session) {
       this._session.watched = false;
     }
+  }
+
+  /**
+   * A chart card with the notebook's choices for it (log axis, smoothing, x axis), which it
+   * keeps: a card dropped when scrolled far away, or after a reload, comes back as it was.
+   */
+  private _createCard(key: string): IChartCard {
+    const card = createChartCard(key, this._trans);
+    const { chart } = card;
+    const choices = this._session?.choices;
+    if (choices) {
+      const saved = choices.chartOptions(key);
+      chart.setLogScale(!!saved.log);
+      chart.setSmoothing(saved.smooth ?? 0);
+      chart.setXMode(saved.x ?? 'auto');
+      chart.drawn.connect(() => {
+        choices.setChartOptions(key, {
+          log: chart.logScale,
+          smooth: chart.smoothing,
+          x: chart.xMode
+        });
+      });
+    }
+    return card;
   }
 
   private _buildHeader(): HTMLElement {

@@ -117,6 +117,9 @@ export function createChartCard(
   const count = new Intl.NumberFormat();
   chart.drawn.connect(() => {
     xAxis.value = chart.xKind;
+    // The tools show the chart's state, however it was set (a click, or a saved view).
+    log.setAttribute('aria-pressed', String(chart.logScale));
+    smooth.setAttribute('aria-pressed', String(chart.smoothing > 0));
     const loading = chart.loading;
     progress.hidden = !loading;
     progress.textContent = loading

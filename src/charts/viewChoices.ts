@@ -1,4 +1,15 @@
 import { ISignal, Signal } from '@lumino/signaling';
+import type { XMode } from './MetricChart';
+
+/** A chart's own choices (only those that differ from the defaults are kept). */
+export interface IChartOptions {
+  /** Logarithmic y axis. */
+  log?: boolean;
+  /** Smoothing weight (0: none). */
+  smooth?: number;
+  /** The x axis chosen (`auto` follows the data). */
+  x?: XMode;
+}
 
 /** The saved form of `ViewChoices` (the state database holds JSON). */
 export interface IViewChoicesJSON {
@@ -8,6 +19,8 @@ export interface IViewChoicesJSON {
   shownRuns?: string[];
   collapsed: string[];
   filter: string;
+  /** Each chart's own choices, by metric key. */
+  charts?: Record<string, IChartOptions>;
 }
 
 /**
@@ -39,6 +52,44 @@ export class ViewChoices {
   /** Whether a section of keys is collapsed. */
   isCollapsed(group: string): boolean {
     return this._collapsed.has(group);
+  }
+
+  /** A chart's own choices (log axis, smoothing, x axis), as last set. */
+  chartOptions(key: string): IChartOptions {
+    return this._charts.get(key) ?? {};
+  }
+
+  /**
+   * Keep a chart's choices; defaults are not kept.
+   *
+   * @param key - the metric key
+   * @param options - the chart's current choices
+   */
+  setChartOptions(key: string, options: IChartOptions): void {
+    const kept: IChartOptions = {};
+    if (options.log) {
+      kept.log = true;
+    }
+    if (options.smooth) {
+      kept.smooth = options.smooth;
+    }
+    if (options.x && options.x !== 'auto') {
+      kept.x = options.x;
+    }
+    const before = this._charts.get(key) ?? {};
+    if (
+      before.log === kept.log &&
+      before.smooth === kept.smooth &&
+      before.x === kept.x
+    ) {
+      return;
+    }
+    if (Object.keys(kept).length) {
+      this._charts.set(key, kept);
+    } else {
+      this._charts.delete(key);
+    }
+    this._changed.emit();
   }
 
   /** The filter text of the keys. */
@@ -91,7 +142,8 @@ export class ViewChoices {
       hiddenRuns: Array.from(this._hidden),
       shownRuns: Array.from(this._shown),
       collapsed: Array.from(this._collapsed),
-      filter: this._filter
+      filter: this._filter,
+      charts: Object.fromEntries(this._charts)
     };
   }
 
@@ -115,6 +167,22 @@ export class ViewChoices {
     if (typeof raw.filter === 'string') {
       this._filter = raw.filter;
     }
+    const charts = raw.charts;
+    if (charts && typeof charts === 'object' && !Array.isArray(charts)) {
+      for (const [key, value] of Object.entries(charts)) {
+        const v = (value ?? {}) as Record<string, unknown>;
+        this.setChartOptions(key, {
+          log: v.log === true,
+          smooth:
+            typeof v.smooth === 'number' && v.smooth > 0 && v.smooth < 1
+              ? v.smooth
+              : 0,
+          x: ['step', 'time', 'relative'].includes(v.x as string)
+            ? (v.x as XMode)
+            : 'auto'
+        });
+      }
+    }
     this._changed.emit();
   }
 
@@ -134,6 +202,7 @@ export class ViewChoices {
   private _hidden = new Set<string>();
   private _shown = new Set<string>();
   private _collapsed = new Set<string>();
+  private _charts = new Map<string, IChartOptions>();
   private _filter = '';
   private _changed = new Signal<this, void>(this);
 }

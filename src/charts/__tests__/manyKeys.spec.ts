@@ -48,17 +48,30 @@ describe('ViewChoices', () => {
     choices.setHidden('r2', true);
     choices.setCollapsed('train', true);
     choices.filter = 'loss';
+    choices.setChartOptions('train/loss', { log: true, smooth: 0, x: 'auto' });
+    choices.setChartOptions('val/loss', { x: 'relative', smooth: 0.6 });
+    choices.setChartOptions('lr', { log: false, smooth: 0, x: 'auto' });
+    expect(choices.toJSON().charts).toEqual({
+      'train/loss': { log: true },
+      'val/loss': { x: 'relative', smooth: 0.6 }
+    });
     const again = new ViewChoices();
     again.restore(JSON.parse(JSON.stringify(choices.toJSON())));
     expect(again.toJSON()).toEqual(choices.toJSON());
     const odd = new ViewChoices();
-    odd.restore({ pinned: [1, 'ok', null], hiddenRuns: 'x', filter: 3 });
+    odd.restore({
+      pinned: [1, 'ok', null],
+      hiddenRuns: 'x',
+      filter: 3,
+      charts: { a: { log: 'yes', x: 'sideways', smooth: 7 }, b: null }
+    });
     expect(odd.toJSON()).toEqual({
       pinned: ['ok'],
       hiddenRuns: [],
       shownRuns: [],
       collapsed: [],
-      filter: ''
+      filter: '',
+      charts: {}
     });
     // Beyond the runs drawn by default a run is hidden until shown by choice.
     expect(choices.isHidden('r3', true)).toBe(true);

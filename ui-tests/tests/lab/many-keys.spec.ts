@@ -187,6 +187,17 @@ test.describe('Live metrics with thousands of keys', () => {
       view.locator('.jp-mlflow-LiveMetrics-card[data-metric-key^="sys/"]')
     ).toHaveCount(0);
 
+    // A chart's own choice (a log axis) is part of the view.
+    const kept = view.locator(
+      '.jp-mlflow-LiveMetrics-card[data-metric-key="train/k0001"]'
+    );
+    await kept.scrollIntoViewIfNeeded();
+    await kept.getByRole('button', { name: 'Log' }).click();
+    await expect(kept.getByRole('button', { name: 'Log' })).toHaveAttribute(
+      'aria-pressed',
+      'true'
+    );
+
     // After a reload the notebook's view comes back as it was left.
     await page.notebook.save();
     // JupyterLab saves its workspace (where the state database lives) shortly after a change.
@@ -212,5 +223,13 @@ test.describe('Live metrics with thousands of keys', () => {
         '.jp-mlflow-LiveMetrics-card[data-metric-key="train/k0001"] .jp-mlflow-MetricChart'
       )
     ).toHaveAttribute('data-point-count', '3', { timeout: 60_000 });
+    await expect(kept.getByRole('button', { name: 'Log' })).toHaveAttribute(
+      'aria-pressed',
+      'true'
+    );
+    await expect(kept.locator('.jp-mlflow-MetricChart')).toHaveAttribute(
+      'data-log-scale',
+      'true'
+    );
   });
 });
