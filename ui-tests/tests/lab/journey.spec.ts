@@ -303,7 +303,9 @@ test.describe('The default path, end to end', () => {
       .getByRole('button', { name: `Compare (${RUNS + 1})` })
       .click();
     const compare = browser.locator('.jp-mlflow-Compare');
-    const heads = compare.locator('.jp-mlflow-DiffTable thead th[title]');
+    const heads = compare.locator(
+      '.jp-mlflow-DiffTable thead th.jp-mlflow-DiffTable-run'
+    );
     await expect(heads).toHaveCount(RUNS + 1, { timeout: 60_000 });
     const compareColors = await swatchColors(
       heads,
