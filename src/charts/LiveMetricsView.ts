@@ -420,7 +420,34 @@ export class LiveMetricsView extends Panel {
     const shownRuns = runs
       .filter((r, i) => !session.choices.isHidden(r.runId, i >= this.runsDrawn))
       .map(r => r.runId);
+    const store = session.store;
     for (const [key, card] of this._charts.cards) {
+      // Fed again only when what it draws changed: histories of other keys arrive many times a
+      // second while scrolling, and redrawing every chart for each made frames slow. (The store
+      // only adds points, so a series' count says whether it changed; the chart keeps its source
+      // for a change of x axis.)
+      const fed = [
+        card.chart.xMode,
+        ...shownRuns.map(id => {
+          const run = byId.get(id)!;
+          return [
+            id,
+            store.count(id, key),
+            store.isLoading(id, key),
+            // At the cap a new point replaces an old one: the count stays, so always feed.
+            store.truncated(id, key) ? ++this._feeds : 0,
+            run.name,
+            run.status,
+            run.pinned,
+            run.fromNotebook,
+            colors.get(id)
+          ].join('\u0000');
+        })
+      ].join('\u0001');
+      if (this._fed.get(card) === fed) {
+        continue;
+      }
+      this._fed.set(card, fed);
       // Computed only when the chart is drawn (it may be just outside the screen).
       card.chart.setSource(() => {
         const data = session.store.chartData(key, shownRuns, card.chart.xMode);
@@ -453,6 +480,8 @@ export class LiveMetricsView extends Panel {
   private _legend: Widget;
   private _message: Widget;
   private _charts: ChartGrid;
+  private _fed = new WeakMap<IChartCard, string>();
+  private _feeds = 0;
   private _keys: string[] = [];
   private _legendSignature = '';
   private _legendOf: LiveSession | null = null;
