@@ -2,7 +2,6 @@ import type { Message } from '@lumino/messaging';
 import { ISignal, Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 import uPlot from 'uplot';
-import { chartTheme, INTEGER_STEPS } from './chartTheme';
 import { alignSeries } from './align';
 import { ema } from './chartData';
 import { decimate } from './decimate';
@@ -414,9 +413,23 @@ export class MetricChart extends Widget {
   }
 
   private _options(width: number, series: IChartSeries[]): uPlot.Options {
-    const { ink, axis } = chartTheme(this.node);
+    const style = getComputedStyle(this.node);
+    const css = (name: string, fallback: string) =>
+      style.getPropertyValue(name).trim() || fallback;
+    const text = css('--jp-ui-font-color2', '#616161');
+    const grid = css('--jp-border-color2', '#e0e0e0');
+    const font = `11px ${css('--jp-ui-font-family', 'sans-serif')}`;
     // The canvas's ink, where a test (and a curious user) can see which theme drew it.
-    this.node.dataset.ink = ink;
+    this.node.dataset.ink = text;
+    const axis = (label: string): uPlot.Axis => ({
+      label,
+      stroke: text,
+      font,
+      labelFont: font,
+      labelSize: 16,
+      grid: { stroke: grid, width: 1 },
+      ticks: { stroke: grid, width: 1 }
+    });
     const time = this._xKind === 'time';
     return {
       width,
@@ -456,7 +469,7 @@ export class MetricChart extends Widget {
         this._integerX && !time
           ? {
               ...axis(this._xLabels[this._xKind]),
-              incrs: INTEGER_STEPS
+              incrs: Private.INTEGER_STEPS
             }
           : axis(this._xLabels[this._xKind]),
         axis(this._yLabel)
@@ -552,4 +565,12 @@ function smoothedPair(s: IChartSeries, weight: number): IChartSeries[] {
 
 function positiveOrGap(y: number): number {
   return y > 0 ? y : NaN;
+}
+
+namespace Private {
+  /** Tick spacings of an integer axis. */
+  export const INTEGER_STEPS = [
+    1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 100_000,
+    1_000_000
+  ];
 }

@@ -71,7 +71,7 @@ export class ChartGrid extends Panel {
       }
     }
     const filter = choices.filter.trim();
-    const view = `${filter}\u0001${choices.collapsed.join('\u0000')}`;
+    const view = `${filter}\u0001${choices.toJSON().collapsed.join('\u0000')}`;
     if (!keysChanged && view === this._viewSignature) {
       return;
     }

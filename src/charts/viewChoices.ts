@@ -49,11 +49,6 @@ export class ViewChoices {
     return this._hidden.has(runId) || (byDefault && !this._shown.has(runId));
   }
 
-  /** The collapsed sections. */
-  get collapsed(): readonly string[] {
-    return Array.from(this._collapsed);
-  }
-
   /** Whether a section of keys is collapsed. */
   isCollapsed(group: string): boolean {
     return this._collapsed.has(group);

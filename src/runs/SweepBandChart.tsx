@@ -1,9 +1,14 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 import uPlot from 'uplot';
-import { chartTheme, INTEGER_STEPS } from '../charts/chartTheme';
 import { formatNumber } from './columns';
 import { IBand } from './historyStats';
+
+/** Tick spacings of the step axis. */
+const INTEGER_STEPS = [
+  1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 100_000,
+  1_000_000, 10_000_000
+];
 
 /** One band of the chart: a group of trials (all, or those with one value of a param). */
 export interface IBandGroup {
@@ -77,7 +82,21 @@ export function SweepBandChart(props: {
     if (!node || !data[0].length) {
       return;
     }
-    const { axis } = chartTheme(node);
+    const style = getComputedStyle(node);
+    const css = (name: string, fallback: string) =>
+      style.getPropertyValue(name).trim() || fallback;
+    const text = css('--jp-ui-font-color2', '#616161');
+    const grid = css('--jp-border-color2', '#e0e0e0');
+    const font = `11px ${css('--jp-ui-font-family', 'sans-serif')}`;
+    const axis = (label: string): uPlot.Axis => ({
+      label,
+      stroke: text,
+      font,
+      labelFont: font,
+      labelSize: 16,
+      grid: { stroke: grid, width: 1 },
+      ticks: { stroke: grid, width: 1 }
+    });
     const series: uPlot.Series[] = [{ label: props.xLabel }];
     const bands: uPlot.Band[] = [];
     groups.forEach((g, i) => {
